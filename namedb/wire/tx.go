@@ -1,0 +1,398 @@
+package wire
+
+import (
+	"fmt"
+
+	"github.com/btcsuite/btcd/address/v2/base58"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	btcwire "github.com/btcsuite/btcd/wire/v2"
+)
+
+// Params are the network facts needed to read a transaction: the payload
+// magic and the base58check version bytes of p2pkh and p2sh addresses.
+type Params struct {
+	Magic            Magic
+	PubKeyHashAddrID byte
+	ScriptHashAddrID byte
+}
+
+// MainnetParams: magic "id", addresses 1… and 3….
+var MainnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x00, ScriptHashAddrID: 0x05}
+
+// TestnetParams: magic "id", addresses m…/n… and 2… (testnet, regtest,
+// and the original's regtest harness).
+var TestnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x6f, ScriptHashAddrID: 0xc4}
+
+// Prevout is an output that an input spends: its script and value.
+type Prevout struct {
+	Script []byte
+	Value  int64
+}
+
+// Output is a transaction output the operation uses, with the address of
+// its script ("" when the script is not p2pkh or p2sh).
+type Output struct {
+	Index   int
+	Script  []byte
+	Address string
+	Value   int64
+}
+
+// TxOp is an operation read from a whole transaction: the payload and
+// everything around it that the rules need.
+type TxOp struct {
+	Op   Op
+	TxID chainhash.Hash
+
+	// Sender is the principal: the script of the output spent by input 0
+	// (PROTOCOL.md §3.4), SenderAddress its address.
+	Sender        []byte
+	SenderAddress string
+	// SenderPubkey is the public key of an input whose scriptSig is exactly
+	// [sig, pubkey] with hash160(pubkey) = the principal's hash; nil if none.
+	SenderPubkey []byte
+
+	// Recipient is output 1 for the operations that have one (registration,
+	// renewal, transfer, import, namespace reveal, token transfer).
+	Recipient *Output
+	// Payment is the output that pays for the operation: output 2 of a name
+	// or namespace preorder, output 3 of a renewal. Its value is op_fee and
+	// its address the record's burn_address.
+	Payment *Output
+	// ImportValueHash is a NAME_IMPORT's zone-file hash: the 20-byte hash in
+	// output 2's p2pkh or p2sh script.
+	ImportValueHash *Hash160
+
+	// Fee is Σ inputs − Σ outputs, or -1 when the spent outputs were not given.
+	Fee int64
+	// Outputs is the transaction's output count.
+	Outputs int
+}
+
+// FindPayload returns the OP_RETURN payload of tx: the last output whose
+// script starts with OP_RETURN decides, and it counts only if it is exactly
+// OP_RETURN followed by one data push (virtualchain's rule). It does not look
+// at the magic.
+func FindPayload(tx *btcwire.MsgTx) ([]byte, bool) {
+	var payload []byte
+	found := false
+	for _, out := range tx.TxOut {
+		s := out.PkScript
+		if len(s) == 0 || s[0] != txscript.OP_RETURN {
+			continue
+		}
+		payload, found = nullData(s)
+	}
+	return payload, found
+}
+
+// nullData reads the single push after OP_RETURN. OP_0 pushes nothing and
+// does not count (the original reads it as None), nor do small-integer
+// opcodes, more than one token, or a truncated push.
+func nullData(script []byte) ([]byte, bool) {
+	tok := txscript.MakeScriptTokenizer(0, script[1:])
+	if !tok.Next() {
+		return nil, false
+	}
+	op := tok.Opcode()
+	if op == txscript.OP_0 || op > txscript.OP_PUSHDATA4 {
+		return nil, false
+	}
+	data := tok.Data()
+	if tok.Next() || tok.Err() != nil {
+		return nil, false
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	return data, true
+}
+
+// DecodeTx reads the Blockstack operation carried by tx.
+//
+// prevouts are the outputs tx's inputs spend, one per input, in order. When
+// nil, the sender is inferred from the input scripts instead (a [sig, pubkey]
+// scriptSig spends p2pkh; a push-only scriptSig ending in a redeem script
+// spends p2sh) and Fee is -1: good enough for tools, while the indexer always
+// passes the real spent outputs.
+func DecodeTx(tx *btcwire.MsgTx, prevouts []Prevout, p Params, epoch Epoch) (*TxOp, error) {
+	payload, ok := FindPayload(tx)
+	if !ok {
+		return nil, ruleError(ErrNoPayload, "no OP_RETURN output with a single data push")
+	}
+	op, err := Decode(payload, p.Magic, epoch)
+	if err != nil {
+		return nil, err
+	}
+	return decodeTxWithOp(tx, op, prevouts, p)
+}
+
+func decodeTxWithOp(tx *btcwire.MsgTx, op Op, prevouts []Prevout, p Params) (*TxOp, error) {
+	if len(tx.TxIn) == 0 || isCoinbase(tx) {
+		return nil, ruleError(ErrNoInputs, "transaction has no inputs to take a sender from (coinbase or empty)")
+	}
+	t := &TxOp{Op: op, TxID: tx.TxHash(), Outputs: len(tx.TxOut), Fee: -1}
+
+	spent, err := spentScripts(tx, prevouts)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range spent {
+		if !isP2PKH(s) && !isP2SH(s) {
+			return nil, ruleError(ErrSenderNotStandard, "input %d spends a script that is neither p2pkh nor p2sh (%x)", i, s)
+		}
+	}
+	t.Sender = spent[0]
+	t.SenderAddress = p.address(t.Sender)
+	t.SenderPubkey = findSenderPubkey(tx, scriptHash(t.Sender))
+	if prevouts != nil {
+		var in, out int64
+		for _, po := range prevouts {
+			in += po.Value
+		}
+		for _, o := range tx.TxOut {
+			out += o.Value
+		}
+		t.Fee = in - out
+	}
+
+	if err := t.readOutputs(tx, p); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// readOutputs checks the output shape of the operation (PROTOCOL.md §3.5 and
+// §5) and picks the outputs it uses.
+func (t *TxOp) readOutputs(tx *btcwire.MsgTx, p Params) error {
+	n := len(tx.TxOut)
+	k := 0 // outputs type-checked
+	switch op := t.Op.(type) {
+	case *NamePreorder:
+		if n != 3 {
+			return ruleError(ErrOutputCount, "NAME_PREORDER needs exactly 3 outputs, has %d", n)
+		}
+		k = 3
+	case *NameRegistration:
+		op.Renewal = n >= 4
+		if n < 2 {
+			return ruleError(ErrOutputCount, "NAME_REGISTRATION needs at least 2 outputs, has %d", n)
+		}
+		k = 2
+	case *NameTransfer, *TokenTransfer:
+		if n < 2 {
+			return ruleError(ErrOutputCount, "%s needs at least 2 outputs, has %d", t.Op.OpcodeName(), n)
+		}
+		k = 2
+	case *NameImport:
+		if n < 3 {
+			return ruleError(ErrOutputCount, "NAME_IMPORT needs at least 3 outputs, has %d", n)
+		}
+		k = 3
+	case *NamespacePreorder:
+		if n < 3 {
+			return ruleError(ErrOutputCount, "NAMESPACE_PREORDER needs at least 3 outputs, has %d", n)
+		}
+		k = 3
+	case *NamespaceReveal:
+		if n != 3 {
+			return ruleError(ErrOutputCount, "NAMESPACE_REVEAL needs exactly 3 outputs, has %d", n)
+		}
+		k = 2
+	}
+	for i := 0; i < k; i++ {
+		s := tx.TxOut[i].PkScript
+		if !isNullDataClass(s) && !isP2PKH(s) && !isP2SH(s) {
+			return ruleError(ErrOutputType, "%s: output %d is not OP_RETURN, p2pkh or p2sh (%x)", t.Op.OpcodeName(), i, s)
+		}
+	}
+	out := func(i int) *Output {
+		o := tx.TxOut[i]
+		return &Output{Index: i, Script: o.PkScript, Address: p.address(o.PkScript), Value: o.Value}
+	}
+	switch op := t.Op.(type) {
+	case *NamePreorder, *NamespacePreorder:
+		t.Payment = out(2)
+	case *NameRegistration:
+		t.Recipient = out(1)
+		if op.Renewal {
+			t.Payment = out(3)
+		}
+	case *NameTransfer, *NamespaceReveal, *TokenTransfer:
+		t.Recipient = out(1)
+	case *NameImport:
+		t.Recipient = out(1)
+		s := tx.TxOut[2].PkScript
+		if !isP2PKH(s) && !isP2SH(s) {
+			return ruleError(ErrOutputType, "NAME_IMPORT: output 2 must be p2pkh or p2sh carrying the zone-file hash (%x)", s)
+		}
+		h := Hash160(scriptHash(s))
+		t.ImportValueHash = &h
+		if !isP2PKH(t.Sender) || t.SenderPubkey == nil {
+			return ruleError(ErrImportSender, "NAME_IMPORT must be sent from p2pkh with the public key in the scriptSig")
+		}
+	}
+	return nil
+}
+
+func isCoinbase(tx *btcwire.MsgTx) bool {
+	if len(tx.TxIn) != 1 {
+		return false
+	}
+	prev := tx.TxIn[0].PreviousOutPoint
+	return prev.Index == btcwire.MaxPrevOutIndex && prev.Hash == chainhash.Hash{}
+}
+
+// spentScripts returns the script each input spends: from prevouts, or
+// inferred from the input scripts when prevouts is nil.
+func spentScripts(tx *btcwire.MsgTx, prevouts []Prevout) ([][]byte, error) {
+	out := make([][]byte, len(tx.TxIn))
+	if prevouts != nil {
+		if len(prevouts) != len(tx.TxIn) {
+			return nil, ruleError(ErrPrevouts, "%d spent outputs for %d inputs", len(prevouts), len(tx.TxIn))
+		}
+		for i, po := range prevouts {
+			out[i] = po.Script
+		}
+		return out, nil
+	}
+	for i, in := range tx.TxIn {
+		s, err := inferSpentScript(in)
+		if err != nil {
+			return nil, ruleError(ErrUnknownSender, "input %d: %v", i, err)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+type inferError string
+
+func (e inferError) Error() string { return string(e) }
+
+// inferSpentScript guesses the script an input spends from its scriptSig.
+func inferSpentScript(in *btcwire.TxIn) ([]byte, error) {
+	if len(in.SignatureScript) == 0 {
+		if len(in.Witness) > 0 {
+			return nil, &RuleError{Code: ErrSenderNotStandard, Description: "spends native segwit"}
+		}
+		return nil, inferError("empty scriptSig")
+	}
+	pushes, err := txscript.PushedData(in.SignatureScript)
+	if err != nil || !txscript.IsPushOnlyScript(in.SignatureScript) || len(pushes) == 0 {
+		return nil, inferError("scriptSig is not push-only")
+	}
+	if len(pushes) == 2 && isPubKey(pushes[1]) {
+		h := SumHash160(pushes[1])
+		return p2pkhScript(h), nil
+	}
+	redeem := pushes[len(pushes)-1]
+	if len(redeem) == 0 {
+		return nil, inferError("scriptSig ends in an empty push")
+	}
+	h := SumHash160(redeem)
+	return p2shScript(h), nil
+}
+
+func isPubKey(b []byte) bool {
+	switch len(b) {
+	case 33:
+		return b[0] == 0x02 || b[0] == 0x03
+	case 65:
+		return b[0] == 0x04
+	}
+	return false
+}
+
+// findSenderPubkey scans every input for a scriptSig of exactly [sig, pubkey]
+// whose pubkey hashes to the principal's hash; the first match wins.
+func findSenderPubkey(tx *btcwire.MsgTx, principal []byte) []byte {
+	if principal == nil {
+		return nil
+	}
+	for _, in := range tx.TxIn {
+		if !txscript.IsPushOnlyScript(in.SignatureScript) {
+			continue
+		}
+		pushes, err := txscript.PushedData(in.SignatureScript)
+		if err != nil || len(pushes) != 2 || len(pushes[1]) == 0 {
+			continue
+		}
+		if h := SumHash160(pushes[1]); string(h[:]) == string(principal) {
+			return pushes[1]
+		}
+	}
+	return nil
+}
+
+func isP2PKH(s []byte) bool { return txscript.IsPayToPubKeyHash(s) }
+func isP2SH(s []byte) bool  { return txscript.IsPayToScriptHash(s) }
+
+// isNullDataClass is the original's "nulldata" class: any script that starts
+// with OP_RETURN.
+func isNullDataClass(s []byte) bool { return len(s) > 0 && s[0] == txscript.OP_RETURN }
+
+// scriptHash returns the 20-byte hash inside a p2pkh or p2sh script, or nil.
+func scriptHash(s []byte) []byte {
+	switch {
+	case isP2PKH(s):
+		return s[3:23]
+	case isP2SH(s):
+		return s[2:22]
+	}
+	return nil
+}
+
+// address is the base58check address of a p2pkh or p2sh script, "" otherwise.
+func (p Params) address(s []byte) string {
+	switch {
+	case isP2PKH(s):
+		return base58.CheckEncode(s[3:23], p.PubKeyHashAddrID)
+	case isP2SH(s):
+		return base58.CheckEncode(s[2:22], p.ScriptHashAddrID)
+	}
+	return ""
+}
+
+// Address returns the base58check address of a p2pkh or p2sh script, or ""
+// for any other script.
+func (p Params) Address(script []byte) string { return p.address(script) }
+
+// ScriptForAddress returns the p2pkh or p2sh script of a base58check address
+// of this network.
+func (p Params) ScriptForAddress(addr string) ([]byte, error) {
+	b, v, err := base58.CheckDecode(addr)
+	if err != nil {
+		return nil, fmt.Errorf("address %q: %w", addr, err)
+	}
+	if len(b) != 20 {
+		return nil, fmt.Errorf("address %q: payload is %d bytes, want 20", addr, len(b))
+	}
+	h := Hash160(b)
+	switch v {
+	case p.PubKeyHashAddrID:
+		return p2pkhScript(h), nil
+	case p.ScriptHashAddrID:
+		return p2shScript(h), nil
+	}
+	return nil, fmt.Errorf("address %q: version byte %#02x is neither p2pkh (%#02x) nor p2sh (%#02x) on this network", addr, v, p.PubKeyHashAddrID, p.ScriptHashAddrID)
+}
+
+// BurnScript is the script of the burn address 1111111111111111111114oLvT2:
+// p2pkh of 20 zero bytes.
+func BurnScript() []byte { return p2pkhScript(Hash160{}) }
+
+func p2pkhScript(h Hash160) []byte {
+	s := make([]byte, 0, 25)
+	s = append(s, txscript.OP_DUP, txscript.OP_HASH160, txscript.OP_DATA_20)
+	s = append(s, h[:]...)
+	return append(s, txscript.OP_EQUALVERIFY, txscript.OP_CHECKSIG)
+}
+
+func p2shScript(h Hash160) []byte {
+	s := make([]byte, 0, 23)
+	s = append(s, txscript.OP_HASH160, txscript.OP_DATA_20)
+	s = append(s, h[:]...)
+	return append(s, txscript.OP_EQUAL)
+}

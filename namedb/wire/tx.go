@@ -396,3 +396,14 @@ func p2shScript(h Hash160) []byte {
 	s = append(s, h[:]...)
 	return append(s, txscript.OP_EQUAL)
 }
+
+// NullDataScript returns the OP_RETURN output script that carries payload.
+// Standard relay allows at most 80 bytes of data; larger payloads are
+// refused here because no node would relay them.
+func NullDataScript(payload []byte) ([]byte, error) {
+	s, err := txscript.NullDataScript(payload)
+	if err != nil {
+		return nil, fmt.Errorf("OP_RETURN script: %w", err)
+	}
+	return s, nil
+}

@@ -9,10 +9,11 @@ type NameImport struct {
 }
 
 func decodeNameImport(body []byte) (Op, error) {
-	if err := CheckName(string(body)); err != nil {
+	name := string(body)
+	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	return &NameImport{Name: string(body)}, nil
+	return &NameImport{Name: name}, nil
 }
 
 // Opcode implements Op.

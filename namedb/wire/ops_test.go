@@ -12,7 +12,7 @@ const (
 	h16 = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
 )
 
-func hx(s string) string          { return hex.EncodeToString([]byte(s)) }
+func hx(s string) string            { return hex.EncodeToString([]byte(s)) }
 func nulPad(s string, n int) string { return hx(s) + strings.Repeat("00", n-len(s)) }
 
 // reveal builds a NAMESPACE_REVEAL body: lifetime, coeff, base, buckets,

@@ -48,10 +48,10 @@ func decodeNameRegistration(body []byte, epoch Epoch) (Op, error) {
 	default:
 		name = body
 	}
-	if err := CheckName(string(name)); err != nil {
+	op.Name = string(name)
+	if err := CheckName(op.Name); err != nil {
 		return nil, err
 	}
-	op.Name = string(name)
 	return op, nil
 }
 

@@ -7,10 +7,11 @@ type NameRevoke struct {
 }
 
 func decodeNameRevoke(body []byte) (Op, error) {
-	if err := CheckName(string(body)); err != nil {
+	name := string(body)
+	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	return &NameRevoke{Name: string(body)}, nil
+	return &NameRevoke{Name: name}, nil
 }
 
 // Opcode implements Op.

@@ -96,7 +96,7 @@ type rawTxVector struct {
 // Every raw transaction of shared/data/vectors/raw-tx.json decodes to exactly
 // the expected fields, and its payload re-encodes to the same bytes (A2).
 func TestRawTxVectors(t *testing.T) {
-	raw, err := os.ReadFile("testdata/raw-tx.json")
+	raw, err := readTestdata("raw-tx.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,42 @@
+# zonemirror — the targets people expect. Everything here needs only Go
+# (protoc for `make proto` is installed from Debian by the script it runs).
+GO ?= go
+export GOTOOLCHAIN = local
+
+.PHONY: run build test short bench fuzz proto lint clean
+
+# run: the quick start's first command (decodes a real mainnet operation until
+# the devnet lands).
+run:
+	$(GO) run ./cmd/zonemirror op decode 69643f26bf7874706ac761afdd403ed6b3b9578fb01a347b696b6f4060b792d41912068944d73b
+
+build:
+	$(GO) build -o bin/zonemirror ./cmd/zonemirror
+
+# test: the whole suite (gofmt, vet, every test with -race); what .ci/run runs.
+test:
+	$(GO) run ./internal/testall
+
+short:
+	$(GO) run ./internal/testall -short
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# fuzz: every fuzz target for FUZZTIME each (default 1m).
+FUZZTIME ?= 1m
+fuzz:
+	@for t in FuzzDecode FuzzDecodeTx FuzzUnmarshalOpJSON; do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./namedb/wire || exit 1; \
+	done
+
+# proto: regenerate the storage-driver protocol's Go code.
+proto:
+	bash plugins/proto/gen.sh
+
+lint:
+	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

@@ -173,6 +173,9 @@ func goTest(args []string) (results, error) {
 		case "pass", "fail", "skip":
 			if e.Test == "" {
 				status := strings.ToUpper(e.Action)
+				if e.Action == "skip" {
+					status = "NO TESTS"
+				}
 				if e.Action == "fail" {
 					if out := output[key(e)]; out != nil {
 						fmt.Print(out.String())
@@ -181,7 +184,7 @@ func goTest(args []string) (results, error) {
 						res.buildFailures = append(res.buildFailures, e.Package)
 					}
 				}
-				fmt.Printf("%-4s %s (%.1fs)\n", status, e.Package, e.Elapsed)
+				fmt.Printf("%-8s %s (%.1fs)\n", status, e.Package, e.Elapsed)
 				continue
 			}
 			switch e.Action {

@@ -33,7 +33,7 @@ func TestIDPricesEpochs1And2(t *testing.T) {
 	if p := NamePrice(n, n.EpochAt(600000), &idNamespace, "muneeb"); !p.IsInt || p.Int != 10000 {
 		t.Errorf("epoch 5: %+v", p)
 	}
-	if p := NamePrice(n, n.EpochAt(500000), &idNamespace, "abcdefg"); p.Float != 25000*0.1 || p.Float != 2500 {
+	if p := NamePrice(n, n.EpochAt(500000), &idNamespace, "abcdefg"); p.Float != 2500 {
 		t.Errorf("epoch 3 float: %v", p.Float)
 	}
 }

@@ -1,0 +1,264 @@
+package namedb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/zonemirror/zonemirror/namedb/consensus"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// schemaVersion is bumped by every change of the schema below.
+const schemaVersion = "1"
+
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (
+	height         INTEGER PRIMARY KEY,
+	hash           BLOB NOT NULL,
+	consensus_hash BLOB NOT NULL,
+	ops            INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_by_consensus_hash ON blocks (consensus_hash);
+`
+
+// DB is an open name database. Its methods are safe for concurrent use;
+// blocks are committed one at a time.
+type DB struct {
+	sql *sql.DB
+	net *netparams.Network
+
+	mu sync.RWMutex
+	// chs[i] is the consensus hash of block net.FirstBlock+i: every applied
+	// block, in memory (16 bytes a block: 4.6 MB for all of mainnet), so the
+	// prev hashes of a new block never touch the disk.
+	chs []wire.Hash128
+	// tipHash is the hash of the last applied block.
+	tipHash [32]byte
+}
+
+// Open opens (creating if needed) the name database at path for network n.
+// A database made for another network is refused.
+func Open(ctx context.Context, path string, n *netparams.Network) (*DB, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(OFF)")
+	dsn := "file:" + path + "?" + q.Encode()
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	db := &DB{sql: sdb, net: n}
+	if err := db.init(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (db *DB) init(ctx context.Context) error {
+	if _, err := db.sql.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	for key, want := range map[string]string{"schema_version": schemaVersion, "network": db.net.Name} {
+		var got string
+		err := db.sql.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&got)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := db.sql.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, key, want); err != nil {
+				return fmt.Errorf("write %s: %w", key, err)
+			}
+		case err != nil:
+			return fmt.Errorf("read %s: %w", key, err)
+		case got != want:
+			return fmt.Errorf("database has %s %q, want %q", key, got, want)
+		}
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT height, hash, consensus_hash FROM blocks ORDER BY height`)
+	if err != nil {
+		return fmt.Errorf("load blocks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h int64
+		var hash, ch []byte
+		if err := rows.Scan(&h, &hash, &ch); err != nil {
+			return fmt.Errorf("load blocks: %w", err)
+		}
+		if want := db.net.FirstBlock + int64(len(db.chs)); h != want || len(ch) != 16 || len(hash) != 32 {
+			return fmt.Errorf("block table is corrupt at height %d (want height %d, 16-byte consensus hash, 32-byte hash)", h, want)
+		}
+		db.chs = append(db.chs, wire.Hash128(ch))
+		copy(db.tipHash[:], hash)
+	}
+	return rows.Err()
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Network returns the chain parameters the database was opened with.
+func (db *DB) Network() *netparams.Network { return db.net }
+
+// Tip returns the height and hash of the last applied block. Before any
+// block it returns FirstBlock-1 and a zero hash.
+func (db *DB) Tip() (height int64, hash [32]byte) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.net.FirstBlock - 1 + int64(len(db.chs)), db.tipHash
+}
+
+// ConsensusHashAt returns the consensus hash of block h: of an applied
+// block, or the genesis consensus hash for the four blocks before
+// FirstBlock. ok is false otherwise.
+func (db *DB) ConsensusHashAt(h int64) (wire.Hash128, bool) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.chAt(h)
+}
+
+func (db *DB) chAt(h int64) (wire.Hash128, bool) {
+	first := db.net.FirstBlock
+	if h >= first-4 && h < first {
+		return db.net.GenesisConsensusHash, true
+	}
+	if i := h - first; i >= 0 && i < int64(len(db.chs)) {
+		return db.chs[i], true
+	}
+	return wire.Hash128{}, false
+}
+
+// HeightOfConsensusHash returns the block whose consensus hash is ch.
+func (db *DB) HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error) {
+	var h int64
+	err := db.sql.QueryRowContext(ctx, `SELECT height FROM blocks WHERE consensus_hash = ? ORDER BY height LIMIT 1`, ch[:]).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("look up consensus hash %s: %w", ch, err)
+	}
+	return h, true, nil
+}
+
+// IsRecentConsensusHash reports whether ch may be carried by an operation in
+// block b: it is the consensus hash of one of blocks b-window … b-1
+// (PROTOCOL.md §8.5; the genesis hash counts for the blocks before
+// FirstBlock).
+func (db *DB) IsRecentConsensusHash(ch wire.Hash128, b int64) bool {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	for j := b - 1; j >= b-db.net.ConsensusWindow; j-- {
+		if got, ok := db.chAt(j); ok && got == ch {
+			return true
+		}
+	}
+	return false
+}
+
+// Block is what CommitBlock stores for one block.
+type Block struct {
+	Height int64
+	// Hash is the Bitcoin block hash, kept to detect reorgs.
+	Hash [32]byte
+	// Serialized are the accepted operations' serializations
+	// (consensus.Serialize), in block order; ANNOUNCEs are not included.
+	Serialized []string
+}
+
+// CommitBlock computes the block's consensus hash and commits it in one
+// transaction. Blocks must come in order: Height = Tip()+1.
+func (db *DB) CommitBlock(ctx context.Context, b Block) (wire.Hash128, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	want := db.net.FirstBlock + int64(len(db.chs))
+	if b.Height != want {
+		return wire.Hash128{}, fmt.Errorf("commit block %d: next block is %d", b.Height, want)
+	}
+	heights := consensus.PrevHeights(b.Height, db.net.FirstBlock)
+	prev := make([]wire.Hash128, len(heights))
+	for i, h := range heights {
+		prev[i] = db.chs[h-db.net.FirstBlock]
+	}
+	ch, err := consensus.Hash(consensus.OpsHash(b.Serialized), prev)
+	if err != nil {
+		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops) VALUES (?, ?, ?, ?)`,
+		b.Height, b.Hash[:], ch[:], len(b.Serialized)); err != nil {
+		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
+	}
+	db.chs = append(db.chs, ch)
+	db.tipHash = b.Hash
+	return ch, nil
+}
+
+// BlockHash returns the stored Bitcoin hash of applied block h.
+func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
+	var out [32]byte
+	var b []byte
+	err := db.sql.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, false, nil
+	}
+	if err != nil {
+		return out, false, fmt.Errorf("block hash %d: %w", h, err)
+	}
+	copy(out[:], b)
+	return out, true, nil
+}
+
+// Rewind undoes every block after height h, so the database is exactly as
+// it was after block h was applied (h = FirstBlock-1 empties it).
+func (db *DB) Rewind(ctx context.Context, h int64) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if h < db.net.FirstBlock-1 {
+		return fmt.Errorf("rewind to %d: before the first block %d", h, db.net.FirstBlock)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE height > ?`, h); err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	var hash []byte
+	err = tx.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	if n := h - db.net.FirstBlock + 1; n < int64(len(db.chs)) {
+		db.chs = db.chs[:n]
+	}
+	db.tipHash = [32]byte{}
+	copy(db.tipHash[:], hash)
+	return nil
+}

@@ -10,27 +10,12 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
-	"github.com/zonemirror/zonemirror/namedb/consensus"
-	"github.com/zonemirror/zonemirror/namedb/netparams"
+		"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
-// schemaVersion is bumped by every change of the schema below.
-const schemaVersion = "1"
-
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (
-	key   TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS blocks (
-	height         INTEGER PRIMARY KEY,
-	hash           BLOB NOT NULL,
-	consensus_hash BLOB NOT NULL,
-	ops            INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS blocks_by_consensus_hash ON blocks (consensus_hash);
-`
+// schemaVersion is bumped by every change of the schema (schema.go).
+const schemaVersion = "2"
 
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.
@@ -45,6 +30,14 @@ type DB struct {
 	chs []wire.Hash128
 	// tipHash is the hash of the last applied block.
 	tipHash [32]byte
+	// namespaces are all namespaces, revealed or ready, as of the tip: few
+	// enough to keep in memory, and read by almost every rule.
+	namespaces map[string]*storedNamespace
+	// burnAddress is the network's burn address (hash160 of zeros, p2pkh).
+	burnAddress string
+	// whitelistChanged is closed (and replaced) whenever a commit or rewind
+	// changes the whitelist.
+	whitelistChanged chan struct{}
 }
 
 // Open opens (creating if needed) the name database at path for network n.
@@ -63,7 +56,8 @@ func Open(ctx context.Context, path string, n *netparams.Network) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, net: n}
+	db := &DB{sql: sdb, net: n, namespaces: map[string]*storedNamespace{},
+		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
 	if err := db.init(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
@@ -106,7 +100,43 @@ func (db *DB) init(ctx context.Context) error {
 		db.chs = append(db.chs, wire.Hash128(ch))
 		copy(db.tipHash[:], hash)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load blocks: %w", err)
+	}
+	return db.loadNamespaces(ctx, db.sql)
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// loadNamespaces reads every namespace into db.namespaces.
+func (db *DB) loadNamespaces(ctx context.Context, q queryer) error {
+	rows, err := q.QueryContext(ctx, `SELECT record FROM namespaces`)
+	if err != nil {
+		return fmt.Errorf("load namespaces: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]*storedNamespace{}
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return fmt.Errorf("load namespaces: %w", err)
+		}
+		ns, err := decodeNamespace(b)
+		if err != nil {
+			return fmt.Errorf("load namespaces: %w", err)
+		}
+		m[ns.NamespaceID] = ns
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load namespaces: %w", err)
+	}
+	db.namespaces = m
+	return nil
 }
 
 // Close closes the database.
@@ -171,51 +201,6 @@ func (db *DB) IsRecentConsensusHash(ch wire.Hash128, b int64) bool {
 	return false
 }
 
-// Block is what CommitBlock stores for one block.
-type Block struct {
-	Height int64
-	// Hash is the Bitcoin block hash, kept to detect reorgs.
-	Hash [32]byte
-	// Serialized are the accepted operations' serializations
-	// (consensus.Serialize), in block order; ANNOUNCEs are not included.
-	Serialized []string
-}
-
-// CommitBlock computes the block's consensus hash and commits it in one
-// transaction. Blocks must come in order: Height = Tip()+1.
-func (db *DB) CommitBlock(ctx context.Context, b Block) (wire.Hash128, error) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	want := db.net.FirstBlock + int64(len(db.chs))
-	if b.Height != want {
-		return wire.Hash128{}, fmt.Errorf("commit block %d: next block is %d", b.Height, want)
-	}
-	heights := consensus.PrevHeights(b.Height, db.net.FirstBlock)
-	prev := make([]wire.Hash128, len(heights))
-	for i, h := range heights {
-		prev[i] = db.chs[h-db.net.FirstBlock]
-	}
-	ch, err := consensus.Hash(consensus.OpsHash(b.Serialized), prev)
-	if err != nil {
-		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
-	}
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops) VALUES (?, ?, ?, ?)`,
-		b.Height, b.Hash[:], ch[:], len(b.Serialized)); err != nil {
-		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return wire.Hash128{}, fmt.Errorf("commit block %d: %w", b.Height, err)
-	}
-	db.chs = append(db.chs, ch)
-	db.tipHash = b.Hash
-	return ch, nil
-}
-
 // BlockHash returns the stored Bitcoin hash of applied block h.
 func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
 	var out [32]byte
@@ -231,34 +216,3 @@ func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
 	return out, true, nil
 }
 
-// Rewind undoes every block after height h, so the database is exactly as
-// it was after block h was applied (h = FirstBlock-1 empties it).
-func (db *DB) Rewind(ctx context.Context, h int64) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if h < db.net.FirstBlock-1 {
-		return fmt.Errorf("rewind to %d: before the first block %d", h, db.net.FirstBlock)
-	}
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE height > ?`, h); err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	var hash []byte
-	err = tx.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	if n := h - db.net.FirstBlock + 1; n < int64(len(db.chs)) {
-		db.chs = db.chs[:n]
-	}
-	db.tipHash = [32]byte{}
-	copy(db.tipHash[:], hash)
-	return nil
-}

@@ -1,0 +1,514 @@
+package namedb
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"github.com/zonemirror/zonemirror/namedb/consensus"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// BlockOp is one decoded operation of a block.
+type BlockOp struct {
+	// Vtxindex is the transaction's position in the block; operations are
+	// applied in this order.
+	Vtxindex int
+	Tx       *wire.TxOp
+}
+
+// Block is one Bitcoin block's worth of operations.
+type Block struct {
+	Height int64
+	// Hash is the Bitcoin block hash, kept to detect reorgs.
+	Hash [32]byte
+	Ops  []BlockOp
+}
+
+// Rejection is an operation the rules refused.
+type Rejection struct {
+	Vtxindex int
+	TxID     string
+	Opcode   string
+	Err      *RuleError
+}
+
+// BlockResult is what applying a block did.
+type BlockResult struct {
+	Height        int64
+	ConsensusHash wire.Hash128
+	// Verified is false from epoch 4 on, where zonemirror does not claim
+	// the original's consensus hash (PROTOCOL.md §2.1).
+	Verified bool
+	// Accepted counts the operations that changed the state.
+	Accepted int
+	// Ignored counts operations without consensus effect (ANNOUNCE).
+	Ignored  int
+	Rejected []Rejection
+	// Whitelisted counts the zone-file hashes added to the whitelist.
+	Whitelisted int
+}
+
+// change is what a rule decides about an operation that passes: the key it
+// claims in the block (for the same-block rules), the record it serializes
+// into the consensus hash, and how to write it.
+type change struct {
+	// claim is "name:…", "ns:…" or "pre:…" for operations that may collide
+	// with others of the block; "" for the rest.
+	claim string
+	// opchar and field give the consensus serialization.
+	opchar byte
+	field  func(string) (consensus.Value, bool)
+	// apiRecord is the accepted operation as the API shows it.
+	apiRecord any
+	// extra are fields the API record adds to apiRecord's.
+	extra map[string]any
+	// whitelist is the zone-file hash the operation announces, if any.
+	whitelist *wire.Hash160
+	name      string
+	write     func(ctx context.Context) error
+}
+
+// engine applies one block inside its transaction.
+type engine struct {
+	db  *DB
+	tx  *sql.Tx
+	net *netparams.Network
+	// b is the block being applied, last = b-1 the last processed block.
+	b, last int64
+	epoch   *netparams.Epoch
+	// namespaces is the block's working copy of db.namespaces.
+	namespaces map[string]*storedNamespace
+	// claimed holds the keys claimed so far in this block; after the
+	// pre-pass it starts with the keys that collided there.
+	claimed map[string]bool
+	// prepass is true while the creation pre-pass runs (no writes).
+	prepass bool
+	// registered lists the owners of registrations accepted earlier in the
+	// block (for the quota; in the pre-pass, the senders of the earlier
+	// creations, as the original counts them).
+	registered [][]byte
+}
+
+// ApplyBlock checks every operation of the block against the rules, applies
+// the valid ones in order and commits the new state, the block's consensus
+// hash, its height and its hash in one transaction. Blocks must come in
+// order: b.Height = Tip()+1.
+func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	want := db.net.FirstBlock + int64(len(db.chs))
+	if b.Height != want {
+		return nil, fmt.Errorf("apply block %d: next block is %d", b.Height, want)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	e := &engine{
+		db: db, tx: tx, net: db.net, b: b.Height, last: b.Height - 1,
+		epoch:      db.net.EpochAt(b.Height),
+		namespaces: make(map[string]*storedNamespace, len(db.namespaces)),
+		claimed:    map[string]bool{},
+	}
+	for k, v := range db.namespaces {
+		e.namespaces[k] = v
+	}
+	ops := append([]BlockOp(nil), b.Ops...)
+	sort.SliceStable(ops, func(i, j int) bool { return ops[i].Vtxindex < ops[j].Vtxindex })
+
+	res := &BlockResult{Height: b.Height, Verified: e.epoch.Rules <= wire.Epoch3}
+	if err := e.prePass(ctx, ops); err != nil {
+		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+	}
+	var serialized []string
+	for _, op := range ops {
+		s, err := e.applyOne(ctx, op, res)
+		if err != nil {
+			return nil, fmt.Errorf("apply block %d, tx %d: %w", b.Height, op.Vtxindex, err)
+		}
+		if s != "" {
+			serialized = append(serialized, s)
+		}
+	}
+
+	heights := consensus.PrevHeights(b.Height, db.net.FirstBlock)
+	prev := make([]wire.Hash128, len(heights))
+	for i, h := range heights {
+		prev[i] = db.chs[h-db.net.FirstBlock]
+	}
+	ch, err := consensus.Hash(consensus.OpsHash(serialized), prev)
+	if err != nil {
+		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops, verified) VALUES (?, ?, ?, ?, ?)`,
+		b.Height, b.Hash[:], ch[:], len(serialized), res.Verified); err != nil {
+		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
+	}
+	db.chs = append(db.chs, ch)
+	db.tipHash = b.Hash
+	db.namespaces = e.namespaces
+	if res.Whitelisted > 0 {
+		close(db.whitelistChanged)
+		db.whitelistChanged = make(chan struct{})
+	}
+	res.ConsensusHash = ch
+	return res, nil
+}
+
+// isCreation reports whether op is checked by the same-block pre-pass:
+// registrations (not renewals) and namespace reveals (PROTOCOL.md §7.6).
+func isCreation(op *wire.TxOp) bool {
+	switch o := op.Op.(type) {
+	case *wire.NameRegistration:
+		return !o.Renewal
+	case *wire.NamespaceReveal:
+		return true
+	}
+	return false
+}
+
+// prePass checks every creation against the state before the block; a name
+// or namespace that two or more of them pass for is claimed by none.
+func (e *engine) prePass(ctx context.Context, ops []BlockOp) error {
+	seen := map[string]bool{}
+	e.prepass = true
+	defer func() { e.prepass = false; e.registered = nil }()
+	for _, op := range ops {
+		if !isCreation(op.Tx) {
+			continue
+		}
+		c, rerr, err := e.check(ctx, op)
+		if err != nil {
+			return err
+		}
+		if reg, ok := op.Tx.Op.(*wire.NameRegistration); ok && !reg.Renewal {
+			e.registered = append(e.registered, op.Tx.Sender)
+		}
+		if rerr != nil {
+			continue
+		}
+		if seen[c.claim] {
+			e.claimed[c.claim] = true
+		}
+		seen[c.claim] = true
+	}
+	return nil
+}
+
+// applyOne checks and, if valid, writes one operation; it returns the
+// operation's consensus serialization ("" when refused or ignored).
+func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (string, error) {
+	if _, ok := op.Tx.Op.(*wire.Announce); ok {
+		res.Ignored++
+		return "", nil
+	}
+	c, rerr, err := e.check(ctx, op)
+	if err != nil {
+		return "", err
+	}
+	if rerr == nil && c.claim != "" {
+		if e.claimed[c.claim] {
+			rerr = reject(ErrCollision, "%s is claimed by another operation of this block", c.claim)
+		} else {
+			e.claimed[c.claim] = true
+		}
+	}
+	txid := op.Tx.TxID.String()
+	opcode := op.Tx.Op.OpcodeName()
+	if rerr != nil {
+		res.Rejected = append(res.Rejected, Rejection{Vtxindex: op.Vtxindex, TxID: txid, Opcode: opcode, Err: rerr})
+		if _, err := e.tx.ExecContext(ctx, `INSERT OR REPLACE INTO rejections (height, vtxindex, txid, opcode, code, reason) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.b, op.Vtxindex, txid, opcode, rerr.Code.String(), rerr.Description); err != nil {
+			return "", fmt.Errorf("record rejection: %w", err)
+		}
+		slog.Debug("operation refused", "height", e.b, "vtxindex", op.Vtxindex, "txid", txid, "op", opcode, "code", rerr.Code.String(), "reason", rerr.Description)
+		return "", nil
+	}
+	if err := c.write(ctx); err != nil {
+		return "", err
+	}
+	if reg, ok := op.Tx.Op.(*wire.NameRegistration); ok && !reg.Renewal {
+		e.registered = append(e.registered, op.Tx.Recipient.Script)
+	}
+	s, err := consensus.Serialize(c.opchar, c.field)
+	if err != nil {
+		return "", err
+	}
+	if c.whitelist != nil {
+		if _, err := e.tx.ExecContext(ctx, `INSERT INTO whitelist (hash, name, txid, height, vtxindex) VALUES (?, ?, ?, ?, ?)`,
+			c.whitelist[:], c.name, txid, e.b, op.Vtxindex); err != nil {
+			return "", fmt.Errorf("whitelist %s: %w", c.whitelist, err)
+		}
+		res.Whitelisted++
+	}
+	rec, err := apiRecord(c.apiRecord, c.extra)
+	if err != nil {
+		return "", err
+	}
+	if _, err := e.tx.ExecContext(ctx, `INSERT INTO ops (height, vtxindex, txid, opcode, record) VALUES (?, ?, ?, ?, ?)`,
+		e.b, op.Vtxindex, txid, opcode, rec); err != nil {
+		return "", fmt.Errorf("record operation: %w", err)
+	}
+	res.Accepted++
+	return s, nil
+}
+
+// apiRecord merges extra fields into the JSON object of rec.
+func apiRecord(rec any, extra map[string]any) ([]byte, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode operation: %w", err)
+	}
+	if len(extra) == 0 {
+		return b, nil
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("encode operation: %w", err)
+	}
+	for k, v := range extra {
+		if v == nil {
+			delete(m, k)
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("encode operation: %w", err)
+		}
+		m[k] = raw
+	}
+	return json.Marshal(m)
+}
+
+// check runs the rule of op's kind. A refusal is a *RuleError; err is for
+// failures of the database itself.
+func (e *engine) check(ctx context.Context, op BlockOp) (*change, *RuleError, error) {
+	switch o := op.Tx.Op.(type) {
+	case *wire.NamePreorder:
+		return e.checkPreorder(ctx, op, o)
+	case *wire.NameRegistration:
+		if o.Renewal {
+			return e.checkRenewal(ctx, op, o)
+		}
+		return e.checkRegistration(ctx, op, o)
+	case *wire.NameUpdate:
+		return e.checkUpdate(ctx, op, o)
+	case *wire.NameTransfer:
+		return e.checkTransfer(ctx, op, o)
+	case *wire.NameRevoke:
+		return e.checkRevoke(ctx, op, o)
+	case *wire.NameImport:
+		return e.checkImport(ctx, op, o)
+	case *wire.NamespacePreorder:
+		return e.checkNamespacePreorder(ctx, op, o)
+	case *wire.NamespaceReveal:
+		return e.checkNamespaceReveal(ctx, op, o)
+	case *wire.NamespaceReady:
+		return e.checkNamespaceReady(ctx, op, o)
+	case *wire.TokenTransfer:
+		return nil, reject(ErrTokens, "TOKEN_TRANSFER needs token accounts, which zonemirror does not keep"), nil
+	}
+	return nil, reject(ErrUnsupported, "operation %T has no rule", op.Tx.Op), nil
+}
+
+// --- state questions the rules ask, as the original asks them ---
+
+// namespaceReady returns the namespace if it is ready.
+func (e *engine) namespaceReady(id string) *storedNamespace {
+	if ns := e.namespaces[id]; ns != nil && ns.Ready {
+		return ns
+	}
+	return nil
+}
+
+// namespaceRevealed returns the namespace if it is revealed, not ready and
+// its reveal is alive at the last processed block (so a reveal of this block
+// does not count yet).
+func (e *engine) namespaceRevealed(id string) *storedNamespace {
+	ns := e.namespaces[id]
+	if ns == nil || ns.Ready {
+		return nil
+	}
+	if ns.RevealBlock <= e.last && e.last < ns.RevealBlock+e.net.NamespaceRevealExpire {
+		return ns
+	}
+	return nil
+}
+
+// alive is the original's "unexpired" predicate at block cur (PROTOCOL.md
+// §7.3): the name exists as of cur (created at or before it) and its
+// namespace keeps it alive.
+func (e *engine) alive(namespaceID string, firstRegistered, lastRenewed, cur int64) bool {
+	ns := e.namespaces[namespaceID]
+	if ns == nil || firstRegistered > cur {
+		return false
+	}
+	if ns.Ready {
+		ep := e.net.EpochAt(cur)
+		span := int64(ns.Lifetime)*ep.LifetimeMultiplier + ep.GracePeriod
+		return ns.ReadyBlock+span > cur || lastRenewed+span >= cur
+	}
+	return ns.RevealBlock <= cur && cur < ns.RevealBlock+e.net.NamespaceRevealExpire
+}
+
+func (e *engine) recAlive(r *NameRecord, cur int64) bool {
+	return e.alive(r.NamespaceID, r.FirstRegistered, r.LastRenewed, cur)
+}
+
+// liveName returns the name's record if it is alive at the last processed
+// block (revoked or not), else nil.
+func (e *engine) liveName(ctx context.Context, name string) (*storedName, error) {
+	s, err := getName(ctx, e.tx, name)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	if !e.recAlive(s.NameRecord, e.last) {
+		return nil, nil
+	}
+	return s, nil
+}
+
+// deadlines returns expire_block and renewal_deadline of a name in a ready
+// namespace as seen at block cur; ok is false if the namespace is not ready.
+func (e *engine) deadlines(r *NameRecord, cur int64) (expire, renewal int64, ok bool) {
+	ns := e.namespaces[r.NamespaceID]
+	if ns == nil || !ns.Ready {
+		return 0, 0, false
+	}
+	return nameDeadlines(e.net, ns.Namespace, r, cur)
+}
+
+func nameDeadlines(n *netparams.Network, ns *Namespace, r *NameRecord, cur int64) (expire, renewal int64, ok bool) {
+	ep := n.EpochAt(cur)
+	expire = max(ns.ReadyBlock, r.LastRenewed) + int64(ns.Lifetime)*ep.LifetimeMultiplier
+	return expire, expire + ep.GracePeriod, true
+}
+
+// inGrace is the original's is_name_in_grace_period at block cur.
+func (e *engine) inGrace(r *NameRecord, cur int64) bool {
+	if !e.recAlive(r, cur) {
+		return false
+	}
+	expire, renewal, ok := e.deadlines(r, cur)
+	return ok && cur >= expire && cur < renewal
+}
+
+// ownedNames returns the names owned by script that are alive and not
+// revoked at the last processed block.
+func (e *engine) ownedNames(ctx context.Context, script []byte) ([]string, error) {
+	rows, err := namesOfOwner(ctx, e.tx, script)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rows {
+		if e.alive(r.namespaceID, r.firstRegistered, r.lastRenewed, e.last) {
+			out = append(out, r.name)
+		}
+	}
+	return out, nil
+}
+
+// namesOwned is the original's get_num_names_owned: the live names of the
+// script plus the registrations of this block that went to it.
+func (e *engine) namesOwned(ctx context.Context, script []byte) (int, error) {
+	names, err := e.ownedNames(ctx, script)
+	if err != nil {
+		return 0, err
+	}
+	n := len(names)
+	for _, s := range e.registered {
+		if bytes.Equal(s, script) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// validConsensusHash reports whether ch is one of the last window blocks'.
+func (e *engine) validConsensusHash(ch wire.Hash128) bool {
+	_, ok := e.consensusHashHeight(ch)
+	return ok
+}
+
+// consensusHashHeight returns the newest block of the window with hash ch.
+func (e *engine) consensusHashHeight(ch wire.Hash128) (int64, bool) {
+	for j := e.b - 1; j >= e.b-e.net.ConsensusWindow; j-- {
+		if got, ok := e.db.chAt(j); ok && got == ch {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+func isP2SH(script []byte) bool {
+	return len(script) == 23 && script[0] == 0xa9 && script[1] == 0x14 && script[22] == 0x87
+}
+
+// payment checks a name payment of fee satoshis to addr against price, for
+// a namespace of the given version (PROTOCOL.md §5.2).
+func (e *engine) checkPayment(ns *Namespace, price netparams.Price, fee int64, addr string) *RuleError {
+	switch ns.Version {
+	case 1:
+		if addr != e.db.burnAddress {
+			return reject(ErrPaymentAddress, "paid to %s, not the burn address %s", addr, e.db.burnAddress)
+		}
+	case 2:
+		want := e.db.burnAddress
+		if ns.RevealBlock+e.net.NamespaceRevealExpire >= e.b {
+			want = ns.Address
+		}
+		if addr != want {
+			return reject(ErrPaymentAddress, "paid to %s, not %s", addr, want)
+		}
+	default:
+		return reject(ErrTokens, "namespace %s is priced in STACKS", ns.NamespaceID)
+	}
+	if !price.Covers(fee) {
+		return reject(ErrFeeTooLow, "paid %d, price is %v", fee, priceString(price))
+	}
+	return nil
+}
+
+func priceString(p netparams.Price) string {
+	if p.IsInt {
+		return fmt.Sprint(p.Int)
+	}
+	return consensus.PyFloat(p.Float)
+}
+
+func priceFunction(ns *Namespace) *netparams.PriceFunction {
+	f := &netparams.PriceFunction{Coeff: ns.Coeff, Base: ns.Base, NonalphaDiscount: ns.NonalphaDiscount,
+		NoVowelDiscount: ns.NoVowelDiscount, Version: ns.Version}
+	for i := range f.Buckets {
+		if i < len(ns.Buckets) {
+			f.Buckets[i] = uint8(ns.Buckets[i])
+		}
+	}
+	return f
+}
+
+// nameRecordField returns a name record's fields plus extra ones.
+func nameRecordField(r *NameRecord, extra map[string]consensus.Value) func(string) (consensus.Value, bool) {
+	return func(f string) (consensus.Value, bool) {
+		if v, ok := extra[f]; ok {
+			return v, true
+		}
+		return r.field(f)
+	}
+}
+
+func cloneName(s *storedName) *storedName {
+	r := *s.NameRecord
+	return &storedName{NameRecord: &r, UpdateConsensusHash: s.UpdateConsensusHash}
+}

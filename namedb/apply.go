@@ -349,16 +349,20 @@ func (e *engine) namespaceRevealed(id string) *storedNamespace {
 // §7.3): the name exists as of cur (created at or before it) and its
 // namespace keeps it alive.
 func (e *engine) alive(namespaceID string, firstRegistered, lastRenewed, cur int64) bool {
-	ns := e.namespaces[namespaceID]
+	return aliveIn(e.net, e.namespaces, namespaceID, firstRegistered, lastRenewed, cur)
+}
+
+func aliveIn(n *netparams.Network, namespaces map[string]*storedNamespace, namespaceID string, firstRegistered, lastRenewed, cur int64) bool {
+	ns := namespaces[namespaceID]
 	if ns == nil || firstRegistered > cur {
 		return false
 	}
 	if ns.Ready {
-		ep := e.net.EpochAt(cur)
+		ep := n.EpochAt(cur)
 		span := int64(ns.Lifetime)*ep.LifetimeMultiplier + ep.GracePeriod
 		return ns.ReadyBlock+span > cur || lastRenewed+span >= cur
 	}
-	return ns.RevealBlock <= cur && cur < ns.RevealBlock+e.net.NamespaceRevealExpire
+	return ns.RevealBlock <= cur && cur < ns.RevealBlock+n.NamespaceRevealExpire
 }
 
 func (e *engine) recAlive(r *NameRecord, cur int64) bool {

@@ -2,6 +2,7 @@ package namedb
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,12 +31,12 @@ func TestConsensusChainVectors(t *testing.T) {
 	db, _ := openTemp(t, netparams.Devnet())
 	want := []string{"2a9148d8b13939723d2aca16c75c6d68", "1c54465d3486f07be2c7a81af0ef44ad"}
 	for i, w := range want {
-		ch, err := db.CommitBlock(ctx, Block{Height: int64(i + 1), Hash: blockHash(int64(i + 1))})
+		res, err := db.ApplyBlock(ctx, Block{Height: int64(i + 1), Hash: blockHash(int64(i + 1))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ch.String() != w {
-			t.Errorf("CH(%d) = %s, want %s", i+1, ch, w)
+		if res.ConsensusHash.String() != w {
+			t.Errorf("CH(%d) = %s, want %s", i+1, res.ConsensusHash, w)
 		}
 	}
 	if h, ok, err := db.HeightOfConsensusHash(ctx, mustCH(t, want[1])); err != nil || !ok || h != 2 {
@@ -62,11 +63,11 @@ func TestReopen(t *testing.T) {
 	db, path := openTemp(t, n)
 	var chs []wire.Hash128
 	for h := int64(1); h <= 50; h++ {
-		ch, err := db.CommitBlock(ctx, Block{Height: h, Hash: blockHash(h), Serialized: []string{strings.Repeat("x", int(h))}})
+		res, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		chs = append(chs, ch)
+		chs = append(chs, res.ConsensusHash)
 	}
 	db.Close()
 	db2, err := Open(ctx, path, n)
@@ -82,7 +83,7 @@ func TestReopen(t *testing.T) {
 			t.Fatalf("CH(%d) after reopen: %s, want %s", i+1, got, want)
 		}
 	}
-	if _, err := db2.CommitBlock(ctx, Block{Height: 52, Hash: blockHash(52)}); err == nil {
+	if _, err := db2.ApplyBlock(ctx, Block{Height: 52, Hash: blockHash(52)}); err == nil {
 		t.Error("a block out of order was committed")
 	}
 	db2.Close()
@@ -96,18 +97,17 @@ func TestReopen(t *testing.T) {
 }
 
 // Rewind restores exactly the state after a height; re-applying the same
-// blocks gives the same consensus hashes.
+// blocks gives the same consensus hashes, a different branch different ones.
 func TestRewind(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openTemp(t, netparams.Devnet())
+	c := newChain(t, testNet())
+	db := c.db
+	alice := newActor(c.net.Wire, "alice")
 	apply := func(from, to int64, salt string) []wire.Hash128 {
 		var out []wire.Hash128
 		for h := from; h <= to; h++ {
-			ch, err := db.CommitBlock(ctx, Block{Height: h, Hash: blockHash(h), Serialized: []string{salt + strings.Repeat("o", int(h%7))}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, ch)
+			c.nsPreorder(alice, fmt.Sprintf("%s%d", salt, h), alice, namespaceFee)
+			out = append(out, c.mine().ConsensusHash)
 		}
 		return out
 	}
@@ -152,7 +152,7 @@ func TestRecentConsensusHash(t *testing.T) {
 	n := netparams.Devnet()
 	db, _ := openTemp(t, n)
 	for h := int64(1); h <= 60; h++ {
-		if _, err := db.CommitBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
+		if _, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -170,14 +170,14 @@ func TestRecentConsensusHash(t *testing.T) {
 	}
 }
 
-// BenchmarkCommitEmptyBlock: the cost of one block without operations, the
+// BenchmarkApplyEmptyBlock: the cost of one block without operations, the
 // common case on mainnet (target ≤ 0.5 ms).
-func BenchmarkCommitEmptyBlock(b *testing.B) {
+func BenchmarkApplyEmptyBlock(b *testing.B) {
 	ctx := context.Background()
 	db, _ := openTemp(b, netparams.Devnet())
 	h := int64(1)
 	for b.Loop() {
-		if _, err := db.CommitBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
+		if _, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
 			b.Fatal(err)
 		}
 		h++

@@ -10,7 +10,7 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
-		"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
@@ -215,4 +215,3 @@ func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
 	copy(out[:], b)
 	return out, true, nil
 }
-

@@ -93,8 +93,8 @@ func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTran
 			"keep_data":    consensus.Bool(x.KeepData),
 		}),
 		apiRecord: rec,
-		extra: map[string]any{"keep_data": x.KeepData, "last_creation_op": nil, "transfer_send_block_id": nil},
-		name:  name,
-		write: func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
+		extra:     map[string]any{"keep_data": x.KeepData, "last_creation_op": nil, "transfer_send_block_id": nil},
+		name:      name,
+		write:     func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
 	}, nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/btcutil/v2/hdkeychain"
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/zonemirror/zonemirror/namedb/netparams"
@@ -249,4 +250,22 @@ func (c *chain) owner(name string) string {
 func vh(s string) *wire.Hash160 {
 	h := wire.SumHash160([]byte(s))
 	return &h
+}
+
+// childActor is the i-th import-keychain child of parent's key: an actor
+// that shows the child public key (PROTOCOL.md §5.7).
+func childActor(t testing.TB, p wire.Params, parent *actor, i uint32) *actor {
+	t.Helper()
+	k := hdkeychain.NewExtendedKey([]byte{0, 0, 0, 0}, parent.pub, make([]byte, 32), []byte{0, 0, 0, 0}, 0, 0, false)
+	ck, err := k.Derive(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := ck.ECPubKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := pk.SerializeCompressed()
+	script := p2pkhScript(wire.SumHash160(pub))
+	return &actor{name: parent.name + "/child", pub: pub, script: script, addr: p.Address(script)}
 }

@@ -41,8 +41,18 @@ func p2shActor(p wire.Params, name string) *actor {
 	return &actor{name: name, script: script, addr: p.Address(script)}
 }
 
+// tb is the part of testing.TB the harness uses, so a crash-test child
+// process (which has no *testing.T) can drive a chain too.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
 type chain struct {
-	t       testing.TB
+	t       tb
 	db      *DB
 	net     *netparams.Network
 	pending []BlockOp
@@ -62,6 +72,12 @@ func testNet() *netparams.Network {
 func newChain(t testing.TB, n *netparams.Network) *chain {
 	db, _ := openTemp(t, n)
 	return &chain{t: t, db: db, net: n}
+}
+
+// minePending is mine without the helper bookkeeping of expectations.
+func (c *chain) minePending(ops []BlockOp) (*BlockResult, error) {
+	h := c.tip() + 1
+	return c.db.ApplyBlock(context.Background(), Block{Height: h, Hash: blockHash(h), Ops: ops})
 }
 
 func (c *chain) tip() int64 { h, _ := c.db.Tip(); return h }

@@ -1,0 +1,177 @@
+package namedb
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// crashChildEnv names the database a crash-test child applies blocks to.
+const crashChildEnv = "ZONEMIRROR_NAMEDB_CRASH_CHILD"
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(crashChildEnv); path != "" {
+		os.Exit(crashChild(path))
+	}
+	os.Exit(m.Run())
+}
+
+// childTB is the harness's tb for a child process: a failure ends it.
+type childTB struct{}
+
+func (childTB) Helper()                      {}
+func (childTB) Logf(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+func (childTB) Errorf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", a...)
+	os.Exit(3)
+}
+func (childTB) Fatalf(format string, a ...any) { childTB{}.Errorf(format, a...) }
+func (childTB) Fatal(a ...any)                 { childTB{}.Errorf("%s", fmt.Sprint(a...)) }
+
+// crashChild reopens the database at path and drives the random chain on
+// to randomBlocks, printing each height once its block has committed, until
+// it is done or killed.
+func crashChild(path string) int {
+	ctx := context.Background()
+	db, err := Open(ctx, path, randomNet())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	c := &chain{t: childTB{}, db: db, net: db.net}
+	g := newGenerator(c)
+	out := bufio.NewWriter(os.Stdout)
+	for h := c.tip() + 1; h <= randomBlocks; h++ {
+		g.block(c, h)
+		ops := c.pending
+		c.pending = nil
+		if _, err := c.minePending(ops); err != nil {
+			fmt.Fprintf(os.Stderr, "block %d: %v\n", h, err)
+			return 2
+		}
+		fmt.Fprintln(out, h)
+		out.Flush()
+	}
+	if err := db.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	return 0
+}
+
+// A child process applying blocks is killed with SIGKILL at random moments;
+// every reopen keeps every block the child reported committed, has exactly
+// the state of an uninterrupted run at its tip, and the last run ends
+// byte-identical to the uninterrupted run.
+func TestCrash(t *testing.T) {
+	ctx := context.Background()
+	straight := newChain(t, randomNet())
+	newGenerator(straight).driveTo(straight, randomBlocks)
+	want := dump(t, straight.db)
+
+	path := filepath.Join(t.TempDir(), "names.db")
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	const kills = 24
+	var committed int64 // the highest height a child reported committed
+	killed, midBlock := 0, 0
+	for run := 0; ; run++ {
+		if run > 4*kills {
+			t.Fatalf("no completed run after %d starts", run)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+		cmd.Stderr = os.Stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		heights := make(chan int64)
+		go func() {
+			defer close(heights)
+			s := bufio.NewScanner(stdout)
+			for s.Scan() {
+				if h, err := strconv.ParseInt(s.Text(), 10, 64); err == nil {
+					heights <- h
+				}
+			}
+		}()
+		// Most kills land after k blocks of this run, a random fraction of
+		// a block later (inside the next block's rules or commit); some
+		// land while the child is still starting or reopening.
+		k := 1 + r.IntN(8)
+		if r.IntN(4) == 0 {
+			k = 0
+		}
+		if killed >= kills {
+			k = -1 // let the last run finish
+		}
+		seen := 0
+		kill := func() {
+			time.Sleep(time.Duration(r.IntN(3000)) * time.Microsecond)
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if k == 0 {
+			kill()
+		}
+		for h := range heights {
+			committed = max(committed, h)
+			seen++
+			if seen == k {
+				kill()
+			}
+		}
+		err = cmd.Wait()
+		if err != nil {
+			if k < 0 {
+				t.Fatalf("last child failed: %v", err)
+			}
+			if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("child failed: %v", err)
+			}
+			killed++
+		}
+		db, err := Open(ctx, path, randomNet())
+		if err != nil {
+			t.Fatalf("reopen after kill %d: %v", killed, err)
+		}
+		tip, _ := db.Tip()
+		if tip < committed {
+			t.Fatalf("kill %d: reopened at %d, but block %d had committed", killed, tip, committed)
+		}
+		if tip > committed {
+			midBlock++ // killed after the commit, before it was reported
+		}
+		gotCH, _ := db.ConsensusHashAt(tip)
+		wantCH, _ := straight.db.ConsensusHashAt(tip)
+		if gotCH != wantCH {
+			t.Fatalf("kill %d: consensus hash at %d is %s, want %s", killed, tip, gotCH, wantCH)
+		}
+		if tip == randomBlocks {
+			if got := dump(t, db); got != want {
+				t.Fatalf("after %d kills the database differs from an uninterrupted run:\n%s", killed, firstDiff(got, want))
+			}
+			db.Close()
+			if killed < kills {
+				t.Fatalf("the chain completed after only %d kills", killed)
+			}
+			break
+		}
+		db.Close()
+	}
+	t.Logf("%d kills; %d reopens were ahead of the last reported height", killed, midBlock)
+}

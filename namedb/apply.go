@@ -77,7 +77,7 @@ type change struct {
 // engine applies one block inside its transaction.
 type engine struct {
 	db  *DB
-	tx  *sql.Tx
+	tx  *txStmts
 	net *netparams.Network
 	// b is the block being applied, last = b-1 the last processed block.
 	b, last int64
@@ -106,13 +106,13 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if b.Height != want {
 		return nil, fmt.Errorf("apply block %d: next block is %d", b.Height, want)
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.wr.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	e := &engine{
-		db: db, tx: tx, net: db.net, b: b.Height, last: b.Height - 1,
+		db: db, tx: &txStmts{tx: tx, p: db.wr, m: map[string]*sql.Stmt{}}, net: db.net, b: b.Height, last: b.Height - 1,
 		epoch:      db.net.EpochAt(b.Height),
 		namespaces: make(map[string]*storedNamespace, len(db.namespaces)),
 		claimed:    map[string]bool{},
@@ -147,13 +147,14 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops, verified) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := e.tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops, verified) VALUES (?, ?, ?, ?, ?)`,
 		b.Height, b.Hash[:], ch[:], len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}
+	db.nudgeCheckpoint()
 	db.chs = append(db.chs, ch)
 	db.tipHash = b.Hash
 	db.namespaces = e.namespaces

@@ -20,7 +20,12 @@ const schemaVersion = "2"
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.
 type DB struct {
+	// sql is the pool readers use; rd answers its queries with prepared
+	// statements. wr is the writer pool, used by ApplyBlock and Rewind only
+	// (SQLite has one writer at a time anyway).
 	sql *sql.DB
+	rd  *prepared
+	wr  *prepared
 	net *netparams.Network
 
 	mu sync.RWMutex
@@ -38,6 +43,11 @@ type DB struct {
 	// whitelistChanged is closed (and replaced) whenever a commit or rewind
 	// changes the whitelist.
 	whitelistChanged chan struct{}
+	// committed nudges the checkpointer (checkpoint.go), which stops when
+	// stop is called and then closes stopped.
+	committed chan struct{}
+	stop      context.CancelFunc
+	stopped   chan struct{}
 }
 
 // Open opens (creating if needed) the name database at path for network n.
@@ -46,35 +56,71 @@ func Open(ctx context.Context, path string, n *netparams.Network) (*DB, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
+	wr, err := openPool(path, writerCacheKiB)
+	if err != nil {
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	// Two connections: a transaction holds one, and preparing a new
+	// statement for the cache needs another (database/sql then prepares it
+	// on the transaction's connection too, once, and keeps both forms).
+	wr.SetMaxOpenConns(2)
+	wr.SetMaxIdleConns(2)
+	db := &DB{wr: newPrepared(wr), net: n, namespaces: map[string]*storedNamespace{},
+		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
+	// The writer creates the schema before any reader opens.
+	if err := db.init(ctx); err != nil {
+		wr.Close()
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	rd, err := openPool(path, readerCacheKiB)
+	if err != nil {
+		wr.Close()
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	rd.SetMaxIdleConns(readerConns)
+	db.sql, db.rd = rd, newPrepared(rd)
+	var cctx context.Context
+	cctx, db.stop = context.WithCancel(context.Background())
+	db.committed, db.stopped = make(chan struct{}, 1), make(chan struct{})
+	go db.checkpointer(cctx, db.committed, db.stopped)
+	return db, nil
+}
+
+// Page caches: the writer's holds the pages the rules touch block after
+// block (names of active owners, pending preorders, index roots); each
+// reader connection has a smaller one. Both also read through a memory
+// map, so a page in the OS cache costs no system call.
+const (
+	writerCacheKiB = 64 << 10
+	readerCacheKiB = 16 << 10
+	mmapBytes      = 1 << 30
+	// readerConns is how many reader connections stay open (prepared
+	// statements live per connection).
+	readerConns = 16
+)
+
+func openPool(path string, cacheKiB int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(OFF)")
-	dsn := "file:" + path + "?" + q.Encode()
-	sdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open name database %s: %w", path, err)
-	}
-	db := &DB{sql: sdb, net: n, namespaces: map[string]*storedNamespace{},
-		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
-	if err := db.init(ctx); err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("open name database %s: %w", path, err)
-	}
-	return db, nil
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapBytes))
+	q.Add("_pragma", "wal_autocheckpoint(0)")
+	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 }
 
 func (db *DB) init(ctx context.Context) error {
-	if _, err := db.sql.ExecContext(ctx, schema); err != nil {
+	if _, err := db.wr.db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
 	for key, want := range map[string]string{"schema_version": schemaVersion, "network": db.net.Name} {
 		var got string
-		err := db.sql.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&got)
+		err := db.wr.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&got)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := db.sql.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, key, want); err != nil {
+			if _, err := db.wr.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, key, want); err != nil {
 				return fmt.Errorf("write %s: %w", key, err)
 			}
 		case err != nil:
@@ -83,7 +129,7 @@ func (db *DB) init(ctx context.Context) error {
 			return fmt.Errorf("database has %s %q, want %q", key, got, want)
 		}
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT height, hash, consensus_hash FROM blocks ORDER BY height`)
+	rows, err := db.wr.db.QueryContext(ctx, `SELECT height, hash, consensus_hash FROM blocks ORDER BY height`)
 	if err != nil {
 		return fmt.Errorf("load blocks: %w", err)
 	}
@@ -103,7 +149,7 @@ func (db *DB) init(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load blocks: %w", err)
 	}
-	return db.loadNamespaces(ctx, db.sql)
+	return db.loadNamespaces(ctx, db.wr)
 }
 
 // queryer is what *sql.DB and *sql.Tx share.
@@ -140,7 +186,23 @@ func (db *DB) loadNamespaces(ctx context.Context, q queryer) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.stop()
+	<-db.stopped
+	// Leave a small database behind: copy the WAL back and truncate it.
+	_, cerr := db.wr.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	rerr := db.rd.close()
+	if err := db.wr.close(); err != nil {
+		return fmt.Errorf("close name database: %w", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("close name database: %w", rerr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("close name database: checkpoint: %w", cerr)
+	}
+	return nil
+}
 
 // Network returns the chain parameters the database was opened with.
 func (db *DB) Network() *netparams.Network { return db.net }
@@ -176,7 +238,7 @@ func (db *DB) chAt(h int64) (wire.Hash128, bool) {
 // HeightOfConsensusHash returns the block whose consensus hash is ch.
 func (db *DB) HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error) {
 	var h int64
-	err := db.sql.QueryRowContext(ctx, `SELECT height FROM blocks WHERE consensus_hash = ? ORDER BY height LIMIT 1`, ch[:]).Scan(&h)
+	err := db.rd.QueryRowContext(ctx, `SELECT height FROM blocks WHERE consensus_hash = ? ORDER BY height LIMIT 1`, ch[:]).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -205,7 +267,7 @@ func (db *DB) IsRecentConsensusHash(ch wire.Hash128, b int64) bool {
 func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
 	var out [32]byte
 	var b []byte
-	err := db.sql.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&b)
+	err := db.rd.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, false, nil
 	}

@@ -46,7 +46,7 @@ func (db *DB) view() (tip int64, namespaces map[string]*storedNamespace) {
 // never registered or imported.
 func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 	tip, namespaces := db.view()
-	s, err := getName(ctx, db.sql, name)
+	s, err := getName(ctx, db.rd, name)
 	if err != nil || s == nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 // names scans name rows of a query and keeps the live ones.
 func (db *DB) liveNames(ctx context.Context, q string, args ...any) ([]string, error) {
 	tip, namespaces := db.view()
-	rows, err := db.sql.QueryContext(ctx, q, args...)
+	rows, err := db.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query names: %w", err)
 	}
@@ -101,7 +101,7 @@ func (db *DB) NamesInNamespace(ctx context.Context, id string, offset, limit int
 // every name ever created with includeExpired.
 func (db *DB) AllNames(ctx context.Context, offset, limit int, includeExpired bool) ([]string, error) {
 	if includeExpired {
-		rows, err := db.sql.QueryContext(ctx, `SELECT name FROM names ORDER BY name LIMIT ? OFFSET ?`, limit, offset)
+		rows, err := db.rd.QueryContext(ctx, `SELECT name FROM names ORDER BY name LIMIT ? OFFSET ?`, limit, offset)
 		if err != nil {
 			return nil, fmt.Errorf("all names: %w", err)
 		}
@@ -170,7 +170,7 @@ func (db *DB) Namespace(id string) (*Namespace, bool) {
 // first within a block: its preorders and the record after each accepted
 // operation.
 func (db *DB) NameHistory(ctx context.Context, name string) (map[int64][]json.RawMessage, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT height, state, record FROM name_history WHERE name = ? ORDER BY height, vtxindex`, name)
+	rows, err := db.rd.QueryContext(ctx, `SELECT height, state, record FROM name_history WHERE name = ? ORDER BY height, vtxindex`, name)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", name, err)
 	}
@@ -200,7 +200,7 @@ func (db *DB) NameHistory(ctx context.Context, name string) (map[int64][]json.Ra
 // BlockOps returns the accepted operations of block h as the API shows
 // them, in block order.
 func (db *DB) BlockOps(ctx context.Context, h int64) ([]json.RawMessage, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT record FROM ops WHERE height = ? ORDER BY vtxindex`, h)
+	rows, err := db.rd.QueryContext(ctx, `SELECT record FROM ops WHERE height = ? ORDER BY vtxindex`, h)
 	if err != nil {
 		return nil, fmt.Errorf("operations of block %d: %w", h, err)
 	}
@@ -231,10 +231,10 @@ type TxStatus struct {
 // saw it.
 func (db *DB) Tx(ctx context.Context, txid string) (*TxStatus, error) {
 	st := &TxStatus{Status: "accepted"}
-	err := db.sql.QueryRowContext(ctx, `SELECT height, vtxindex, opcode FROM ops WHERE txid = ?`, txid).Scan(&st.Height, &st.Vtxindex, &st.Opcode)
+	err := db.rd.QueryRowContext(ctx, `SELECT height, vtxindex, opcode FROM ops WHERE txid = ?`, txid).Scan(&st.Height, &st.Vtxindex, &st.Opcode)
 	if errors.Is(err, sql.ErrNoRows) {
 		st.Status = "rejected"
-		err = db.sql.QueryRowContext(ctx, `SELECT height, vtxindex, opcode, code, reason FROM rejections WHERE txid = ?`, txid).
+		err = db.rd.QueryRowContext(ctx, `SELECT height, vtxindex, opcode, code, reason FROM rejections WHERE txid = ?`, txid).
 			Scan(&st.Height, &st.Vtxindex, &st.Opcode, &st.Code, &st.Reason)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
@@ -248,7 +248,7 @@ func (db *DB) Tx(ctx context.Context, txid string) (*TxStatus, error) {
 
 // RejectionCounts returns how many operations were refused, by reason code.
 func (db *DB) RejectionCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT code, count(*) FROM rejections GROUP BY code`)
+	rows, err := db.rd.QueryContext(ctx, `SELECT code, count(*) FROM rejections GROUP BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("rejection counts: %w", err)
 	}

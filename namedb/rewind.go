@@ -21,7 +21,7 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 	if h >= tip {
 		return nil
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.wr.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
@@ -60,7 +60,7 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 	db.chs = db.chs[:h-db.net.FirstBlock+1]
 	db.tipHash = [32]byte{}
 	copy(db.tipHash[:], hash)
-	if err := db.loadNamespaces(ctx, db.sql); err != nil {
+	if err := db.loadNamespaces(ctx, db.wr); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
 	if whitelistRows > 0 {

@@ -22,7 +22,7 @@ type WhitelistEntry struct {
 // IsWhitelisted reports whether hash was ever announced on chain.
 func (db *DB) IsWhitelisted(ctx context.Context, hash wire.Hash160) (bool, error) {
 	var one int
-	err := db.sql.QueryRowContext(ctx, `SELECT 1 FROM whitelist WHERE hash = ? LIMIT 1`, hash[:]).Scan(&one)
+	err := db.rd.QueryRowContext(ctx, `SELECT 1 FROM whitelist WHERE hash = ? LIMIT 1`, hash[:]).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -37,7 +37,7 @@ func (db *DB) IsWhitelisted(ctx context.Context, hash wire.Hash160) (bool, error
 // removes the entries of the undone blocks, so a follower whose position is
 // past WhitelistCount must resume from there.
 func (db *DB) WhitelistAfter(ctx context.Context, after int64, limit int) ([]WhitelistEntry, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT inv_index, hash, name, txid, height FROM whitelist
+	rows, err := db.rd.QueryContext(ctx, `SELECT inv_index, hash, name, txid, height FROM whitelist
 		WHERE inv_index > ? ORDER BY inv_index LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("whitelist after %d: %w", after, err)
@@ -59,7 +59,7 @@ func (db *DB) WhitelistAfter(ctx context.Context, after int64, limit int) ([]Whi
 // WhitelistCount is the number of whitelist entries (the last Index).
 func (db *DB) WhitelistCount(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	if err := db.sql.QueryRowContext(ctx, `SELECT max(inv_index) FROM whitelist`).Scan(&n); err != nil {
+	if err := db.rd.QueryRowContext(ctx, `SELECT max(inv_index) FROM whitelist`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("whitelist count: %w", err)
 	}
 	return n.Int64, nil

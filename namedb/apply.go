@@ -76,9 +76,11 @@ type change struct {
 
 // engine applies one block inside its transaction.
 type engine struct {
-	db  *DB
-	tx  *txStmts
-	net *netparams.Network
+	db *DB
+	tx *txStmts
+	// over holds the block's writes until it commits (overlay.go).
+	over *overlay
+	net  *netparams.Network
 	// b is the block being applied, last = b-1 the last processed block.
 	b, last int64
 	epoch   *netparams.Epoch
@@ -100,8 +102,10 @@ type engine struct {
 // hash, its height and its hash in one transaction. Blocks must come in
 // order: b.Height = Tip()+1.
 func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
+	// The writer lock is held throughout; db.mu only while the commit makes
+	// the block visible, so readers never wait for the rules.
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	want := db.net.FirstBlock + int64(len(db.chs))
 	if b.Height != want {
 		return nil, fmt.Errorf("apply block %d: next block is %d", b.Height, want)
@@ -112,7 +116,7 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	e := &engine{
-		db: db, tx: &txStmts{tx: tx, p: db.wr, m: map[string]*sql.Stmt{}}, net: db.net, b: b.Height, last: b.Height - 1,
+		db: db, tx: &txStmts{tx: tx, p: db.wr, m: map[string]*sql.Stmt{}}, over: newOverlay(), net: db.net, b: b.Height, last: b.Height - 1,
 		epoch:      db.net.EpochAt(b.Height),
 		namespaces: make(map[string]*storedNamespace, len(db.namespaces)),
 		claimed:    map[string]bool{},
@@ -151,17 +155,22 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 		b.Height, b.Hash[:], ch[:], len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
+	db.mu.Lock()
 	if err := tx.Commit(); err != nil {
+		db.mu.Unlock()
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}
-	db.nudgeCheckpoint()
+	db.commitOverlay(e.over)
 	db.chs = append(db.chs, ch)
 	db.tipHash = b.Hash
 	db.namespaces = e.namespaces
+	db.gen++
 	if res.Whitelisted > 0 {
 		close(db.whitelistChanged)
 		db.whitelistChanged = make(chan struct{})
 	}
+	db.mu.Unlock()
+	db.nudgeCheckpoint()
 	res.ConsensusHash = ch
 	return res, nil
 }
@@ -250,6 +259,7 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 			c.whitelist[:], c.name, txid, e.b, op.Vtxindex); err != nil {
 			return "", fmt.Errorf("whitelist %s: %w", c.whitelist, err)
 		}
+		e.over.whitelisted = append(e.over.whitelisted, *c.whitelist)
 		res.Whitelisted++
 	}
 	rec, err := apiRecord(c.apiRecord, c.extra)
@@ -373,7 +383,7 @@ func (e *engine) recAlive(r *NameRecord, cur int64) bool {
 // liveName returns the name's record if it is alive at the last processed
 // block (revoked or not), else nil.
 func (e *engine) liveName(ctx context.Context, name string) (*storedName, error) {
-	s, err := getName(ctx, e.tx, name)
+	s, err := e.getName(ctx, name)
 	if err != nil || s == nil {
 		return nil, err
 	}
@@ -411,12 +421,8 @@ func (e *engine) inGrace(r *NameRecord, cur int64) bool {
 // ownedNames returns the names owned by script that are alive and not
 // revoked at the last processed block.
 func (e *engine) ownedNames(ctx context.Context, script []byte) ([]string, error) {
-	rows, err := namesOfOwner(ctx, e.tx, script)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for _, r := range rows {
+	for _, r := range e.ownerRows(script) {
 		if e.alive(r.namespaceID, r.firstRegistered, r.lastRenewed, e.last) {
 			out = append(out, r.name)
 		}

@@ -15,7 +15,7 @@ import (
 )
 
 // schemaVersion is bumped by every change of the schema (schema.go).
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.
@@ -28,7 +28,18 @@ type DB struct {
 	wr  *prepared
 	net *netparams.Network
 
-	mu sync.RWMutex
+	// wmu is held by the one writer (ApplyBlock, Rewind) throughout; mu
+	// guards the in-memory state below, taken for writing only while a
+	// commit makes its changes visible.
+	wmu sync.Mutex
+	mu  sync.RWMutex
+	// gen counts commits and rewinds: a reader that saw it change while it
+	// read the tables reads again.
+	gen uint64
+	// idx is the searchable current state (index.go); cache holds decoded
+	// records (cache.go).
+	idx   *index
+	cache *recordCache
 	// chs[i] is the consensus hash of block net.FirstBlock+i: every applied
 	// block, in memory (16 bytes a block: 4.6 MB for all of mainnet), so the
 	// prev hashes of a new block never touch the disk.
@@ -50,11 +61,33 @@ type DB struct {
 	stopped   chan struct{}
 }
 
+// DefaultRecordCacheBytes is the default bound of the decoded-record cache.
+const DefaultRecordCacheBytes = 256 << 20
+
+type options struct {
+	recordCacheBytes int64
+}
+
+// Option changes how Open opens a database.
+type Option func(*options)
+
+// WithRecordCache bounds the memory of decoded name records kept for
+// lookups and rules. The default is DefaultRecordCacheBytes (256 MiB, about
+// 200,000 records); 0 turns the cache off.
+func WithRecordCache(bytes int64) Option { return func(o *options) { o.recordCacheBytes = bytes } }
+
 // Open opens (creating if needed) the name database at path for network n.
 // A database made for another network is refused.
-func Open(ctx context.Context, path string, n *netparams.Network) (*DB, error) {
+func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option) (*DB, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
+	}
+	o := options{recordCacheBytes: DefaultRecordCacheBytes}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.recordCacheBytes < 0 {
+		return nil, fmt.Errorf("open name database %s: record cache size %d is negative", path, o.recordCacheBytes)
 	}
 	wr, err := openPool(path, writerCacheKiB)
 	if err != nil {
@@ -65,7 +98,7 @@ func Open(ctx context.Context, path string, n *netparams.Network) (*DB, error) {
 	// on the transaction's connection too, once, and keeps both forms).
 	wr.SetMaxOpenConns(2)
 	wr.SetMaxIdleConns(2)
-	db := &DB{wr: newPrepared(wr), net: n, namespaces: map[string]*storedNamespace{},
+	db := &DB{wr: newPrepared(wr), net: n, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
 		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
 	// The writer creates the schema before any reader opens.
 	if err := db.init(ctx); err != nil {
@@ -149,7 +182,15 @@ func (db *DB) init(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load blocks: %w", err)
 	}
-	return db.loadNamespaces(ctx, db.wr)
+	if err := db.loadNamespaces(ctx, db.wr); err != nil {
+		return err
+	}
+	ix, err := loadIndex(ctx, db.wr)
+	if err != nil {
+		return err
+	}
+	db.idx = ix
+	return nil
 }
 
 // queryer is what *sql.DB and *sql.Tx share.

@@ -43,13 +43,44 @@ func (db *DB) view() (tip int64, namespaces map[string]*storedNamespace) {
 }
 
 // Name returns a name's current record and standing, or nil if the name was
-// never registered or imported.
+// never registered or imported. A hot name is answered from memory; the
+// record is never older than the tip it is judged at.
 func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
-	tip, namespaces := db.view()
-	s, err := getName(ctx, db.rd, name)
-	if err != nil || s == nil {
-		return nil, err
+	for {
+		db.mu.RLock()
+		gen, tip, namespaces := db.gen, db.net.FirstBlock-1+int64(len(db.chs)), db.namespaces
+		_, exists := db.idx.names[name]
+		db.mu.RUnlock()
+		if !exists {
+			return nil, nil
+		}
+		s, ok := db.cache.get(name)
+		if !ok {
+			var size int
+			var err error
+			s, size, err = getNameSized(ctx, db.rd, name)
+			if err != nil {
+				return nil, err
+			}
+			db.mu.RLock()
+			if db.gen != gen {
+				// a commit or rewind ran while the table was read
+				db.mu.RUnlock()
+				continue
+			}
+			if s != nil {
+				db.cache.put(name, s, size)
+			}
+			db.mu.RUnlock()
+			if s == nil {
+				return nil, nil
+			}
+		}
+		return db.nameInfo(s, tip, namespaces), nil
 	}
+}
+
+func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNamespace) *NameInfo {
 	r := s.NameRecord
 	info := &NameInfo{Record: r, Status: StatusExpired}
 	if aliveIn(db.net, namespaces, r.NamespaceID, r.FirstRegistered, r.LastRenewed, tip) {
@@ -62,7 +93,7 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 		info.ExpireBlock, info.RenewalDeadline, _ = nameDeadlines(db.net, ns.Namespace, r, tip)
 		info.GracePeriod = info.Status != StatusExpired && tip >= info.ExpireBlock && tip < info.RenewalDeadline
 	}
-	return info, nil
+	return info
 }
 
 // names scans name rows of a query and keeps the live ones.
@@ -85,9 +116,24 @@ func (db *DB) liveNames(ctx context.Context, q string, args ...any) ([]string, e
 	return out, nil
 }
 
-// NamesOwnedBy returns the live names whose owner address is addr.
+// NamesOwnedBy returns the live names whose owner address is addr (revoked
+// ones included), in name order; none for an address that is not one.
 func (db *DB) NamesOwnedBy(ctx context.Context, addr string) ([]string, error) {
-	return db.liveNames(ctx, `SELECT `+nameRowColumns+` FROM names WHERE address = ? ORDER BY name`, addr)
+	out := []string{}
+	script, err := db.net.Wire.ScriptForAddress(addr)
+	if err != nil {
+		return out, nil
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	tip := db.net.FirstBlock - 1 + int64(len(db.chs))
+	for _, name := range db.idx.byOwner[string(script)] {
+		n := db.idx.names[name]
+		if aliveIn(db.net, db.namespaces, n.namespaceID, n.firstRegistered, n.lastRenewed, tip) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
 }
 
 // NamesInNamespace returns a page of the live names of a namespace, in

@@ -12,8 +12,8 @@ import (
 // namespaces are restored from their history; preorders, the whitelist and
 // the operation logs are keyed by height.
 func (db *DB) Rewind(ctx context.Context, h int64) error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	if h < db.net.FirstBlock-1 {
 		return fmt.Errorf("rewind to %d: before the first block %d", h, db.net.FirstBlock)
 	}
@@ -26,7 +26,8 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := rewindNames(ctx, tx, h); err != nil {
+	restored, err := rewindNames(ctx, tx, h)
+	if err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
 	if err := rewindNamespaces(ctx, tx, h); err != nil {
@@ -54,14 +55,35 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
+	db.gen++
 	db.chs = db.chs[:h-db.net.FirstBlock+1]
 	db.tipHash = [32]byte{}
 	copy(db.tipHash[:], hash)
+	for name, r := range restored {
+		db.cache.drop(name)
+		if r == nil {
+			db.idx.remove(name)
+		} else {
+			db.idx.put(name, entryOf(r))
+		}
+	}
+	// Namespaces, pending preorders and the whitelist set are reloaded
+	// whole: rewinds are rare and short.
 	if err := db.loadNamespaces(ctx, db.wr); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	if err := db.idx.loadPreorders(ctx, db.wr); err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	if whitelistRows > 0 {
+		if err := db.idx.loadWhitelist(ctx, db.wr); err != nil {
+			return fmt.Errorf("rewind to %d: %w", h, err)
+		}
 	}
 	if whitelistRows > 0 {
 		close(db.whitelistChanged)
@@ -71,41 +93,45 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 }
 
 // rewindNames drops the history written after h and puts each touched name
-// back to its newest remaining state (or removes it).
-func rewindNames(ctx context.Context, tx *sql.Tx, h int64) error {
+// back to its newest remaining state (or removes it). It returns the
+// touched names with their restored records (nil: removed).
+func rewindNames(ctx context.Context, tx *sql.Tx, h int64) (map[string]*NameRecord, error) {
 	names, err := distinct(ctx, tx, `SELECT DISTINCT name FROM name_history WHERE written > ?`, h)
 	if err != nil {
-		return fmt.Errorf("names: %w", err)
+		return nil, fmt.Errorf("names: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM name_history WHERE written > ?`, h); err != nil {
-		return fmt.Errorf("names: %w", err)
+		return nil, fmt.Errorf("names: %w", err)
 	}
+	restored := make(map[string]*NameRecord, len(names))
 	for _, name := range names {
 		var b []byte
 		err := tx.QueryRowContext(ctx, `SELECT record FROM name_history WHERE name = ? AND state = 1
 			ORDER BY height DESC, vtxindex DESC LIMIT 1`, name).Scan(&b)
 		if errors.Is(err, sql.ErrNoRows) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM names WHERE name = ?`, name); err != nil {
-				return fmt.Errorf("names: %w", err)
+				return nil, fmt.Errorf("names: %w", err)
 			}
+			restored[name] = nil
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("names: %w", err)
+			return nil, fmt.Errorf("names: %w", err)
 		}
 		s, err := decodeName(b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r := s.NameRecord
+		restored[name] = r
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO names
 			(name, namespace_id, owner, address, name_hash128, first_registered, last_renewed, revoked, record)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.Name, r.NamespaceID, []byte(r.Sender), r.Address, r.NameHash128[:], r.FirstRegistered, r.LastRenewed, r.Revoked, b); err != nil {
-			return fmt.Errorf("names: %w", err)
+			return nil, fmt.Errorf("names: %w", err)
 		}
 	}
-	return nil
+	return restored, nil
 }
 
 func rewindNamespaces(ctx context.Context, tx *sql.Tx, h int64) error {

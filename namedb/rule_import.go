@@ -84,7 +84,7 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 				}
 				e.namespaces[nsID] = nns
 			}
-			return putName(ctx, e.tx, s, e.b)
+			return e.putName(ctx, s)
 		},
 	}, nil, nil
 }

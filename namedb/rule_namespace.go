@@ -14,7 +14,7 @@ func (e *engine) checkNamespacePreorder(ctx context.Context, op BlockOp, p *wire
 	if p.TokenFee != nil || e.epoch.Rules >= wire.Epoch4 {
 		return nil, reject(ErrTokens, "namespaces are paid in STACKS from epoch 4; token accounts are not kept"), nil
 	}
-	pending, err := getPendingPreorder(ctx, e.tx, p.PreorderHash[:], true)
+	pending, err := e.pendingPreorder(ctx, p.PreorderHash, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -42,7 +42,7 @@ func (e *engine) checkNamespacePreorder(ctx context.Context, op BlockOp, p *wire
 	return &change{
 		claim: "pre:" + p.PreorderHash.String(), opchar: byte(wire.OpNamespacePreorder),
 		field: rec.field, apiRecord: rec,
-		write: func(ctx context.Context) error { return putPreorder(ctx, e.tx, rec) },
+		write: func(ctx context.Context) error { return e.putPreorder(ctx, rec) },
 	}, nil, nil
 }
 
@@ -62,7 +62,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 	if err != nil {
 		return nil, reject(ErrNoPreorder, "%v", err), nil
 	}
-	pre, err := getPendingPreorder(ctx, e.tx, hash[:], true)
+	pre, err := e.pendingPreorder(ctx, hash, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,7 +111,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 	return &change{
 		claim: "ns:" + id, opchar: byte(wire.OpNamespaceReveal), field: ns.field, apiRecord: ns,
 		write: func(ctx context.Context) error {
-			if err := consumePreorder(ctx, e.tx, pre.id, e.b); err != nil {
+			if err := e.consumePreorder(ctx, pre); err != nil {
 				return err
 			}
 			if err := putNamespace(ctx, e.tx, s, e.b); err != nil {

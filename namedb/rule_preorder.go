@@ -14,7 +14,7 @@ func (e *engine) checkPreorder(ctx context.Context, op BlockOp, p *wire.NamePreo
 	if p.TokenFee != nil {
 		return nil, reject(ErrTokens, "preorder pays %d µSTX; token accounts are not kept", *p.TokenFee), nil
 	}
-	pending, err := getPendingPreorder(ctx, e.tx, p.PreorderHash[:], false)
+	pending, err := e.pendingPreorder(ctx, p.PreorderHash, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -43,7 +43,7 @@ func (e *engine) checkPreorder(ctx context.Context, op BlockOp, p *wire.NamePreo
 		opchar:    byte(wire.OpNamePreorder),
 		field:     rec.field,
 		apiRecord: rec,
-		write:     func(ctx context.Context) error { return putPreorder(ctx, e.tx, rec) },
+		write:     func(ctx context.Context) error { return e.putPreorder(ctx, rec) },
 	}, nil, nil
 }
 

@@ -49,7 +49,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 	if err != nil {
 		return nil, reject(ErrNoPreorder, "%v", err), nil
 	}
-	pre, err := getPendingPreorder(ctx, e.tx, hash[:], false)
+	pre, err := e.pendingPreorder(ctx, hash, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +77,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 	if r.ValueHash != nil && e.epoch.Rules < wire.Epoch3 {
 		return nil, reject(ErrNotInEpoch, "value hash in a registration before epoch 3"), nil
 	}
-	old, err := getName(ctx, e.tx, name)
+	old, err := e.getName(ctx, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,13 +100,13 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 		claim: "name:" + name, opchar: byte(wire.OpNameRegistration),
 		field: rec.field, apiRecord: rec, whitelist: r.ValueHash, name: name,
 		write: func(ctx context.Context) error {
-			if err := consumePreorder(ctx, e.tx, pre.id, e.b); err != nil {
+			if err := e.consumePreorder(ctx, pre); err != nil {
 				return err
 			}
 			if err := putPreorderHistory(ctx, e.tx, name, p, e.b); err != nil {
 				return err
 			}
-			return putName(ctx, e.tx, s, e.b)
+			return e.putName(ctx, s)
 		},
 	}, nil, nil
 }
@@ -174,7 +174,7 @@ func (e *engine) checkRenewal(ctx context.Context, op BlockOp, r *wire.NameRegis
 	return &change{
 		opchar: byte(wire.OpNameRegistration), field: rec.field, apiRecord: rec,
 		whitelist: rec.ValueHash, name: name,
-		write: func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
+		write: func(ctx context.Context) error { return e.putName(ctx, s) },
 	}, nil, nil
 }
 

@@ -46,6 +46,6 @@ func (e *engine) checkRevoke(ctx context.Context, op BlockOp, v *wire.NameRevoke
 	rec.OpFee = quirkFee(rec, rec.OpFee)
 	return &change{
 		opchar: byte(wire.OpNameRevoke), field: rec.field, apiRecord: rec, name: name,
-		write: func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
+		write: func(ctx context.Context) error { return e.putName(ctx, s) },
 	}, nil, nil
 }

@@ -12,12 +12,8 @@ import (
 // checkTransfer is NAME_TRANSFER (PROTOCOL.md §5.5).
 func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTransfer) (*change, *RuleError, error) {
 	t := op.Tx
-	rows, err := namesByHash128(ctx, e.tx, x.NameHash128[:])
-	if err != nil {
-		return nil, nil, err
-	}
 	name := ""
-	for _, r := range rows {
+	for _, r := range e.hash128Rows(x.NameHash128) {
 		if e.alive(r.namespaceID, r.firstRegistered, r.lastRenewed, e.last) {
 			name = r.name
 			break
@@ -95,6 +91,6 @@ func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTran
 		apiRecord: rec,
 		extra:     map[string]any{"keep_data": x.KeepData, "last_creation_op": nil, "transfer_send_block_id": nil},
 		name:      name,
-		write:     func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
+		write:     func(ctx context.Context) error { return e.putName(ctx, s) },
 	}, nil, nil
 }

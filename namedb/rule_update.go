@@ -55,7 +55,7 @@ func (e *engine) checkUpdate(ctx context.Context, op BlockOp, u *wire.NameUpdate
 			"name_consensus_hash": consensus.Str(u.NameConsensusHash.String()),
 		}),
 		apiRecord: rec, whitelist: &vh, name: name,
-		write: func(ctx context.Context) error { return putName(ctx, e.tx, s, e.b) },
+		write: func(ctx context.Context) error { return e.putName(ctx, s) },
 	}, nil, nil
 }
 

@@ -35,9 +35,7 @@ CREATE TABLE IF NOT EXISTS names (
 	revoked          INTEGER NOT NULL,
 	record           BLOB NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS names_by_owner ON names (owner);
-CREATE INDEX IF NOT EXISTS names_by_address ON names (address);
-CREATE INDEX IF NOT EXISTS names_by_hash128 ON names (name_hash128);
+-- Owners and hash128s are searched in memory (index.go), not here.
 CREATE INDEX IF NOT EXISTS names_by_namespace ON names (namespace_id, name);
 
 -- Every post-op record of a name (state = 1), and the preorder that led to
@@ -65,7 +63,7 @@ CREATE TABLE IF NOT EXISTS preorders (
 	consumed      INTEGER,
 	record        BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS preorders_by_hash ON preorders (preorder_hash);
+-- Pending preorders are found by hash in memory (index.go).
 CREATE INDEX IF NOT EXISTS preorders_by_block ON preorders (block_number);
 CREATE INDEX IF NOT EXISTS preorders_by_consumed ON preorders (consumed) WHERE consumed IS NOT NULL;
 
@@ -92,7 +90,7 @@ CREATE TABLE IF NOT EXISTS whitelist (
 	height    INTEGER NOT NULL,
 	vtxindex  INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS whitelist_by_hash ON whitelist (hash);
+-- Whether a hash is whitelisted is answered in memory (index.go).
 CREATE INDEX IF NOT EXISTS whitelist_by_height ON whitelist (height);
 
 -- Accepted operations as the API shows them, and refused ones with the reason.

@@ -45,18 +45,19 @@ type nameRow struct {
 	revoked         bool
 }
 
-// getName returns the stored record of name, expired or not; nil if the
-// name was never created.
-func getName(ctx context.Context, q queryer, name string) (*storedName, error) {
+// getNameSized returns the stored record of name, expired or not, and its
+// size in bytes; nil if the name was never created.
+func getNameSized(ctx context.Context, q queryer, name string) (*storedName, int, error) {
 	var b []byte
 	err := q.QueryRowContext(ctx, `SELECT record FROM names WHERE name = ?`, name).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read name %s: %w", name, err)
+		return nil, 0, fmt.Errorf("read name %s: %w", name, err)
 	}
-	return decodeName(b)
+	s, err := decodeName(b)
+	return s, len(b), err
 }
 
 func scanNameRows(rows *sql.Rows) ([]nameRow, error) {
@@ -74,50 +75,30 @@ func scanNameRows(rows *sql.Rows) ([]nameRow, error) {
 
 const nameRowColumns = `name, namespace_id, first_registered, last_renewed, revoked`
 
-// namesOfOwner returns the unrevoked names whose owner script is owner.
-func namesOfOwner(ctx context.Context, q queryer, owner []byte) ([]nameRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+nameRowColumns+` FROM names WHERE owner = ? AND revoked = 0 ORDER BY name`, owner)
-	if err != nil {
-		return nil, fmt.Errorf("names of owner: %w", err)
-	}
-	out, err := scanNameRows(rows)
-	if err != nil {
-		return nil, fmt.Errorf("names of owner: %w", err)
-	}
-	return out, nil
-}
-
-// namesByHash128 returns the unrevoked names whose name_hash128 is h.
-func namesByHash128(ctx context.Context, q queryer, h []byte) ([]nameRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+nameRowColumns+` FROM names WHERE name_hash128 = ? AND revoked = 0`, h)
-	if err != nil {
-		return nil, fmt.Errorf("names by hash128: %w", err)
-	}
-	out, err := scanNameRows(rows)
-	if err != nil {
-		return nil, fmt.Errorf("names by hash128: %w", err)
-	}
-	return out, nil
-}
-
-// putName writes a name's new record and its history row.
-func putName(ctx context.Context, q queryer, s *storedName, height int64) error {
+// putName writes a name's new record and its history row; it returns the
+// record's size in bytes. The upsert leaves namespace_id alone (a name
+// never changes namespace), so names_by_namespace is only written when a
+// name is created.
+func putName(ctx context.Context, q queryer, s *storedName, height int64) (int, error) {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("encode name %s: %w", s.Name, err)
+		return 0, fmt.Errorf("encode name %s: %w", s.Name, err)
 	}
 	r := s.NameRecord
-	if _, err := q.ExecContext(ctx, `INSERT OR REPLACE INTO names
+	if _, err := q.ExecContext(ctx, `INSERT INTO names
 		(name, namespace_id, owner, address, name_hash128, first_registered, last_renewed, revoked, record)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, address = excluded.address,
+		name_hash128 = excluded.name_hash128, first_registered = excluded.first_registered,
+		last_renewed = excluded.last_renewed, revoked = excluded.revoked, record = excluded.record`,
 		r.Name, r.NamespaceID, []byte(r.Sender), r.Address, r.NameHash128[:], r.FirstRegistered, r.LastRenewed, r.Revoked, b); err != nil {
-		return fmt.Errorf("write name %s: %w", r.Name, err)
+		return 0, fmt.Errorf("write name %s: %w", r.Name, err)
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO name_history (name, height, vtxindex, written, state, record)
 		VALUES (?, ?, ?, ?, 1, ?)`, r.Name, height, r.Vtxindex, height, b); err != nil {
-		return fmt.Errorf("write history of %s: %w", r.Name, err)
+		return 0, fmt.Errorf("write history of %s: %w", r.Name, err)
 	}
-	return nil
+	return len(b), nil
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the
@@ -134,24 +115,11 @@ func putPreorderHistory(ctx context.Context, q queryer, name string, p *Preorder
 	return nil
 }
 
-// pendingPreorder is a preorder row not yet consumed.
-type pendingPreorder struct {
-	id  int64
-	rec *PreorderRecord
-}
-
-// getPendingPreorder returns the newest unconsumed preorder with this hash
-// (of names, or of namespaces), or nil.
-func getPendingPreorder(ctx context.Context, q queryer, hash []byte, namespace bool) (*pendingPreorder, error) {
-	var id int64
+// getPreorder reads the preorder row id.
+func getPreorder(ctx context.Context, q queryer, id int64, namespace bool) (*pendingPreorder, error) {
 	var b []byte
-	err := q.QueryRowContext(ctx, `SELECT id, record FROM preorders
-		WHERE preorder_hash = ? AND namespace = ? AND consumed IS NULL ORDER BY id DESC LIMIT 1`, hash, namespace).Scan(&id, &b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read preorder: %w", err)
+	if err := q.QueryRowContext(ctx, `SELECT record FROM preorders WHERE id = ?`, id).Scan(&b); err != nil {
+		return nil, fmt.Errorf("read preorder %d: %w", id, err)
 	}
 	rec, err := decodePreorder(b)
 	if err != nil {
@@ -161,16 +129,22 @@ func getPendingPreorder(ctx context.Context, q queryer, hash []byte, namespace b
 	return &pendingPreorder{id: id, rec: rec}, nil
 }
 
-func putPreorder(ctx context.Context, q queryer, p *PreorderRecord) error {
+// putPreorder writes a new pending preorder and returns its row id.
+func putPreorder(ctx context.Context, q queryer, p *PreorderRecord) (int64, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
-		return fmt.Errorf("encode preorder: %w", err)
+		return 0, fmt.Errorf("encode preorder: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO preorders (preorder_hash, namespace, block_number, record) VALUES (?, ?, ?, ?)`,
-		p.PreorderHash[:], p.Namespace, p.BlockNumber, b); err != nil {
-		return fmt.Errorf("write preorder: %w", err)
+	r, err := q.ExecContext(ctx, `INSERT INTO preorders (preorder_hash, namespace, block_number, record) VALUES (?, ?, ?, ?)`,
+		p.PreorderHash[:], p.Namespace, p.BlockNumber, b)
+	if err != nil {
+		return 0, fmt.Errorf("write preorder: %w", err)
 	}
-	return nil
+	id, err := r.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("write preorder: %w", err)
+	}
+	return id, nil
 }
 
 func consumePreorder(ctx context.Context, q queryer, id, height int64) error {

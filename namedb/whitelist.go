@@ -3,7 +3,6 @@ package namedb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -19,17 +18,12 @@ type WhitelistEntry struct {
 	Height int64
 }
 
-// IsWhitelisted reports whether hash was ever announced on chain.
-func (db *DB) IsWhitelisted(ctx context.Context, hash wire.Hash160) (bool, error) {
-	var one int
-	err := db.rd.QueryRowContext(ctx, `SELECT 1 FROM whitelist WHERE hash = ? LIMIT 1`, hash[:]).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("whitelist lookup: %w", err)
-	}
-	return true, nil
+// IsWhitelisted reports whether hash was ever announced on chain (as of
+// the last applied block). It is answered from memory.
+func (db *DB) IsWhitelisted(_ context.Context, hash wire.Hash160) (bool, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.idx.whitelist[hash] > 0, nil
 }
 
 // WhitelistAfter returns up to limit entries with Index > after, in chain

@@ -1,0 +1,198 @@
+package namedb
+
+import (
+	"bytes"
+	"context"
+	"slices"
+
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// The rules read the state as it stands after the block's earlier
+// operations: the committed state (index, record cache, tables) under the
+// block's own writes, which the engine keeps in an overlay until the block
+// commits and they become the committed state.
+
+// pendingPreorder is a preorder row not yet consumed.
+type pendingPreorder struct {
+	id  int64
+	rec *PreorderRecord
+}
+
+// overlay is what the block has written so far.
+type overlay struct {
+	// names are the records written, with their JSON size.
+	names map[string]written
+	// preorders are the preorders created (nil once consumed again in the
+	// block); consumed are the committed ones the block consumed.
+	preorders map[preorderKey]*pendingPreorder
+	consumed  map[preorderKey]bool
+	// read caches the committed preorders read by the block: a
+	// registration reads its preorder in the pre-pass and again when it
+	// applies.
+	read map[int64]*pendingPreorder
+	// whitelisted are the zone-file hashes the block added.
+	whitelisted []wire.Hash160
+}
+
+type written struct {
+	s    *storedName
+	size int
+}
+
+func newOverlay() *overlay {
+	return &overlay{names: map[string]written{}, preorders: map[preorderKey]*pendingPreorder{},
+		consumed: map[preorderKey]bool{}, read: map[int64]*pendingPreorder{}}
+}
+
+// getName returns the record of name, expired or not; nil if it was never
+// created.
+func (e *engine) getName(ctx context.Context, name string) (*storedName, error) {
+	if w, ok := e.over.names[name]; ok {
+		return w.s, nil
+	}
+	if e.db.idx.names[name] == nil {
+		return nil, nil
+	}
+	if s, ok := e.db.cache.get(name); ok {
+		return s, nil
+	}
+	s, size, err := getNameSized(ctx, e.tx, name)
+	if err != nil || s == nil {
+		return s, err
+	}
+	// The committed record: valid in the cache until a commit changes it,
+	// and only this goroutine commits.
+	e.db.cache.put(name, s, size)
+	return s, nil
+}
+
+// putName writes a name's record.
+func (e *engine) putName(ctx context.Context, s *storedName) error {
+	size, err := putName(ctx, e.tx, s, e.b)
+	if err != nil {
+		return err
+	}
+	e.over.names[s.Name] = written{s: s, size: size}
+	return nil
+}
+
+// ownerRows returns the unrevoked names of an owner script, in name order.
+func (e *engine) ownerRows(script []byte) []nameRow {
+	var out []nameRow
+	for _, name := range e.db.idx.byOwner[string(script)] {
+		if _, ok := e.over.names[name]; ok {
+			continue
+		}
+		if n := e.db.idx.names[name]; !n.revoked {
+			out = append(out, n.row(name))
+		}
+	}
+	for name, w := range e.over.names {
+		if r := w.s.NameRecord; !r.Revoked && bytes.Equal(r.Sender, script) {
+			out = append(out, entryOf(r).row(name))
+		}
+	}
+	slices.SortFunc(out, func(a, b nameRow) int { return compareStrings(a.name, b.name) })
+	return out
+}
+
+// hash128Rows returns the unrevoked names whose name_hash128 is h, in name
+// order.
+func (e *engine) hash128Rows(h wire.Hash128) []nameRow {
+	var out []nameRow
+	for _, name := range e.db.idx.byHash128[h] {
+		if _, ok := e.over.names[name]; ok {
+			continue
+		}
+		if n := e.db.idx.names[name]; !n.revoked {
+			out = append(out, n.row(name))
+		}
+	}
+	for name, w := range e.over.names {
+		if r := w.s.NameRecord; !r.Revoked && r.NameHash128 == h {
+			out = append(out, entryOf(r).row(name))
+		}
+	}
+	slices.SortFunc(out, func(a, b nameRow) int { return compareStrings(a.name, b.name) })
+	return out
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// pendingPreorder returns the pending preorder with this hash (of names,
+// or of namespaces), or nil.
+func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespace bool) (*pendingPreorder, error) {
+	k := preorderKey{hash: hash, namespace: namespace}
+	if p, ok := e.over.preorders[k]; ok {
+		return p, nil
+	}
+	if e.over.consumed[k] {
+		return nil, nil
+	}
+	id, ok := e.db.idx.preorders[k]
+	if !ok {
+		return nil, nil
+	}
+	if p := e.over.read[id]; p != nil {
+		return p, nil
+	}
+	p, err := getPreorder(ctx, e.tx, id, namespace)
+	if err != nil {
+		return nil, err
+	}
+	e.over.read[id] = p
+	return p, nil
+}
+
+// putPreorder writes a new pending preorder.
+func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
+	id, err := putPreorder(ctx, e.tx, rec)
+	if err != nil {
+		return err
+	}
+	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{id: id, rec: rec}
+	return nil
+}
+
+// consumePreorder marks a pending preorder used by this block.
+func (e *engine) consumePreorder(ctx context.Context, p *pendingPreorder) error {
+	if err := consumePreorder(ctx, e.tx, p.id, e.b); err != nil {
+		return err
+	}
+	k := preorderKey{hash: p.rec.PreorderHash, namespace: p.rec.Namespace}
+	if _, ok := e.over.preorders[k]; ok {
+		e.over.preorders[k] = nil
+	} else {
+		e.over.consumed[k] = true
+	}
+	return nil
+}
+
+// commitOverlay makes the block's writes the committed state. The caller
+// holds db.mu for writing.
+func (db *DB) commitOverlay(o *overlay) {
+	for name, w := range o.names {
+		db.idx.put(name, entryOf(w.s.NameRecord))
+		db.cache.put(name, w.s, w.size)
+	}
+	for k, p := range o.preorders {
+		if p != nil {
+			db.idx.preorders[k] = p.id
+		}
+	}
+	for k := range o.consumed {
+		delete(db.idx.preorders, k)
+	}
+	for _, h := range o.whitelisted {
+		db.idx.whitelist[h]++
+	}
+}

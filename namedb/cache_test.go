@@ -1,0 +1,133 @@
+package namedb
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func rec(name string) *storedName { return &storedName{NameRecord: &NameRecord{Name: name}} }
+
+// The cache never holds more than its bound, keeps recently used entries
+// over unused ones, and an update replaces an entry in place.
+func TestRecordCacheBound(t *testing.T) {
+	const entry = 1000 - cacheOverhead // each entry costs 1000 bytes
+	c := newRecordCache(10_000)
+	for i := range 10 {
+		c.put(fmt.Sprint(i), rec(fmt.Sprint(i)), entry)
+	}
+	if c.bytes != 10_000 || len(c.m) != 10 {
+		t.Fatalf("%d bytes, %d entries; want 10000, 10", c.bytes, len(c.m))
+	}
+	c.get("0") // used: survives the next eviction
+	c.put("new", rec("new"), entry)
+	if c.bytes > c.max {
+		t.Fatalf("%d bytes over the bound %d", c.bytes, c.max)
+	}
+	if _, ok := c.get("0"); !ok {
+		t.Error("a used entry was evicted before unused ones")
+	}
+	if _, ok := c.get("1"); ok {
+		t.Error("the oldest unused entry is still there")
+	}
+	c.put("0", rec("zero"), 2*entry)
+	if s, _ := c.get("0"); s.Name != "zero" || c.bytes > c.max {
+		t.Errorf("update: %q, %d bytes", s.Name, c.bytes)
+	}
+	c.drop("0")
+	if _, ok := c.get("0"); ok {
+		t.Error("dropped entry still cached")
+	}
+	off := newRecordCache(0)
+	off.put("a", rec("a"), 10)
+	if _, ok := off.get("a"); ok || off.bytes != 0 {
+		t.Error("a cache of size 0 keeps entries")
+	}
+}
+
+// Readers looking names up while blocks commit and rewind always get the
+// record of a block at or before the tip they are judged at, never a stale
+// one from before the last block they saw.
+func TestNameReadsDuringCommits(t *testing.T) {
+	ctx := context.Background()
+	c := newChain(t, testNet())
+	alice, bob := newActor(c.net.Wire, "alice"), newActor(c.net.Wire, "bob")
+	c.launch(alice, bob, "race", InfiniteLifetime)
+	names := []string{"a.race", "b.race", "c.race"}
+	for _, n := range names {
+		c.claim(alice, n)
+	}
+	// A cache that holds two of the three names: lookups keep missing and
+	// re-filling it while blocks commit, the race the generation check is for.
+	c.db.cache = newRecordCache(2 * (1200 + cacheOverhead))
+	// blockOf[v] is the block h > base after which every name has value v.
+	var blockOf sync.Map
+	var tip atomic.Int64
+	base := c.tip()
+	tip.Store(base)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var reads atomic.Int64
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				before := tip.Load()
+				info, err := c.db.Name(ctx, names[reads.Add(1)%3])
+				if err != nil || info == nil {
+					t.Errorf("lookup: %v %v", info, err)
+					return
+				}
+				// The value hash says which block's update this record is.
+				h := base // registered without a value (claim)
+				if v := info.Record.ValueHash; v != nil {
+					b, ok := blockOf.Load(*v)
+					if !ok {
+						t.Errorf("%s has value %s, which no block set", info.Record.Name, v)
+						return
+					}
+					h = b.(int64)
+				}
+				if h < before {
+					t.Errorf("record of block %d, but block %d was already visible", h, before)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 60 {
+		h := c.tip() + 1
+		v := *vh(fmt.Sprint("v", h))
+		blockOf.Store(v, h)
+		for _, n := range names {
+			c.update(alice, n, v)
+		}
+		c.mustAccept(c.mine(), 3)
+		tip.Store(h)
+		if i%20 == 19 {
+			// rewind one block and mine it again with the same values
+			tip.Store(h - 1)
+			if err := c.db.Rewind(ctx, h-1); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				c.update(alice, n, v)
+			}
+			c.mustAccept(c.mine(), 3)
+			tip.Store(h)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if reads.Load() < 100 {
+		t.Fatalf("only %d reads ran", reads.Load())
+	}
+}

@@ -40,6 +40,8 @@ type DB struct {
 	// records (cache.go).
 	idx   *index
 	cache *recordCache
+	// memo holds the sorted lists of live names of the current generation.
+	memo liveMemo
 	// chs[i] is the consensus hash of block net.FirstBlock+i: every applied
 	// block, in memory (16 bytes a block: 4.6 MB for all of mainnet), so the
 	// prev hashes of a new block never touch the disk.

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -96,24 +98,46 @@ func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNa
 	return info
 }
 
-// names scans name rows of a query and keeps the live ones.
-func (db *DB) liveNames(ctx context.Context, q string, args ...any) ([]string, error) {
-	tip, namespaces := db.view()
-	rows, err := db.rd.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query names: %w", err)
+// liveList returns the live names of a namespace ("" for all), in name
+// order. Lists change only when a block commits or a rewind runs, so each
+// is built once per such change from the in-memory index; callers must not
+// modify it.
+func (db *DB) liveList(namespaceID string) []string {
+	db.mu.RLock()
+	gen := db.gen
+	db.memo.mu.Lock()
+	if db.memo.gen != gen {
+		db.memo.gen, db.memo.lists = gen, map[string][]string{}
 	}
-	list, err := scanNameRows(rows)
-	if err != nil {
-		return nil, fmt.Errorf("query names: %w", err)
+	list, ok := db.memo.lists[namespaceID]
+	db.memo.mu.Unlock()
+	if ok {
+		db.mu.RUnlock()
+		return list
 	}
-	out := []string{}
-	for _, r := range list {
-		if aliveIn(db.net, namespaces, r.namespaceID, r.firstRegistered, r.lastRenewed, tip) {
-			out = append(out, r.name)
+	tip := db.net.FirstBlock - 1 + int64(len(db.chs))
+	list = []string{}
+	for name, n := range db.idx.names {
+		if (namespaceID == "" || n.namespaceID == namespaceID) &&
+			aliveIn(db.net, db.namespaces, n.namespaceID, n.firstRegistered, n.lastRenewed, tip) {
+			list = append(list, name)
 		}
 	}
-	return out, nil
+	db.mu.RUnlock()
+	slices.Sort(list)
+	db.memo.mu.Lock()
+	if db.memo.gen == gen {
+		db.memo.lists[namespaceID] = list
+	}
+	db.memo.mu.Unlock()
+	return list
+}
+
+// liveMemo holds the lists liveList built for one generation.
+type liveMemo struct {
+	mu    sync.Mutex
+	gen   uint64
+	lists map[string][]string
 }
 
 // NamesOwnedBy returns the live names whose owner address is addr (revoked
@@ -139,8 +163,7 @@ func (db *DB) NamesOwnedBy(ctx context.Context, addr string) ([]string, error) {
 // NamesInNamespace returns a page of the live names of a namespace, in
 // name order.
 func (db *DB) NamesInNamespace(ctx context.Context, id string, offset, limit int) ([]string, error) {
-	all, err := db.liveNames(ctx, `SELECT `+nameRowColumns+` FROM names WHERE namespace_id = ? ORDER BY name`, id)
-	return page(all, offset, limit), err
+	return page(db.liveList(id), offset, limit), nil
 }
 
 // AllNames returns a page of all names in name order: the live ones, or
@@ -162,31 +185,24 @@ func (db *DB) AllNames(ctx context.Context, offset, limit int, includeExpired bo
 		}
 		return out, rows.Err()
 	}
-	all, err := db.liveNames(ctx, `SELECT `+nameRowColumns+` FROM names ORDER BY name`)
-	return page(all, offset, limit), err
+	return page(db.liveList(""), offset, limit), nil
 }
 
+// page returns a copy of all[offset:offset+limit].
 func page(all []string, offset, limit int) []string {
-	if offset >= len(all) {
+	if offset < 0 || limit <= 0 || offset >= len(all) {
 		return []string{}
 	}
 	all = all[offset:]
 	if limit < len(all) {
 		all = all[:limit]
 	}
-	return all
+	return slices.Clone(all)
 }
 
 // NameCount is the number of live names (all of them, or of one namespace).
-func (db *DB) NameCount(ctx context.Context, namespaceID string) (int, error) {
-	var all []string
-	var err error
-	if namespaceID == "" {
-		all, err = db.liveNames(ctx, `SELECT `+nameRowColumns+` FROM names`)
-	} else {
-		all, err = db.liveNames(ctx, `SELECT `+nameRowColumns+` FROM names WHERE namespace_id = ?`, namespaceID)
-	}
-	return len(all), err
+func (db *DB) NameCount(_ context.Context, namespaceID string) (int, error) {
+	return len(db.liveList(namespaceID)), nil
 }
 
 // Namespaces returns the ids of all ready namespaces, sorted.

@@ -60,21 +60,6 @@ func getNameSized(ctx context.Context, q queryer, name string) (*storedName, int
 	return s, len(b), err
 }
 
-func scanNameRows(rows *sql.Rows) ([]nameRow, error) {
-	defer rows.Close()
-	var out []nameRow
-	for rows.Next() {
-		var r nameRow
-		if err := rows.Scan(&r.name, &r.namespaceID, &r.firstRegistered, &r.lastRenewed, &r.revoked); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-const nameRowColumns = `name, namespace_id, first_registered, last_renewed, revoked`
-
 // putName writes a name's new record and its history row; it returns the
 // record's size in bytes. The upsert leaves namespace_id alone (a name
 // never changes namespace), so names_by_namespace is only written when a

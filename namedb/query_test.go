@@ -1,0 +1,195 @@
+package namedb
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+)
+
+// The list, count, stream and status queries the mirror's API asks, on a
+// chain with two namespaces, an expired, a revoked and a transferred name.
+func TestQueries(t *testing.T) {
+	ctx := context.Background()
+	c := newChain(t, testNet())
+	p := c.net.Wire
+	creator, launcher, alice, bob := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice"), newActor(p, "bob")
+	c.launch(creator, launcher, "short", 30) // names live 30 blocks (+10 grace)
+	c.launch(creator, launcher, "long", InfiniteLifetime)
+	c.mineTo(50) // past short's ready_block + lifetime + grace
+	c.claim(alice, "old.short")
+	expiresAfter := c.tip() + 30 + 10
+	c.mineTo(expiresAfter)
+	for _, n := range []string{"b.long", "a.long", "c.long", "d.short"} {
+		c.preorder(alice, n, alice, 102_400_000)
+	}
+	c.mustAccept(c.mine(), 4)
+	for _, n := range []string{"b.long", "a.long", "c.long", "d.short"} {
+		c.register(alice, n, alice, vh("zone of "+n))
+	}
+	c.mustAccept(c.mine(), 4)
+	c.mine() // old.short has now expired
+	c.revoke(alice, "c.long")
+	c.transfer(alice, "b.long", bob, true)
+	c.update(bob, "a.long", *vh("not bob's")) // refused: bob does not own a.long
+	res := c.mine()
+	c.expect(res, ok, ok, code(ErrNameNotFound))
+	opsBlock := c.tip()
+
+	if got := c.owner("old.short"); got != "" {
+		t.Fatalf("old.short still owned by %s", got)
+	}
+	list := func(got []string, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	// Live names include revoked ones (they stay taken until they expire).
+	if got := list(c.db.AllNames(ctx, 0, 100, false)); !slices.Equal(got, []string{"a.long", "b.long", "c.long", "d.short"}) {
+		t.Errorf("all live names %v", got)
+	}
+	if got := list(c.db.AllNames(ctx, 0, 100, true)); !slices.Equal(got, []string{"a.long", "b.long", "c.long", "d.short", "old.short"}) {
+		t.Errorf("all names ever %v", got)
+	}
+	if got := list(c.db.AllNames(ctx, 1, 2, false)); !slices.Equal(got, []string{"b.long", "c.long"}) {
+		t.Errorf("page 1,2 %v", got)
+	}
+	if got := list(c.db.AllNames(ctx, 10, 2, false)); got == nil || len(got) != 0 {
+		t.Errorf("page past the end %v", got)
+	}
+	if got := list(c.db.NamesInNamespace(ctx, "long", 0, 2)); !slices.Equal(got, []string{"a.long", "b.long"}) {
+		t.Errorf("long, first page %v", got)
+	}
+	if got := list(c.db.NamesInNamespace(ctx, "short", 0, 10)); !slices.Equal(got, []string{"d.short"}) {
+		t.Errorf("short %v", got)
+	}
+	for ns, want := range map[string]int{"": 4, "long": 3, "short": 1, "none": 0} {
+		if n, _ := c.db.NameCount(ctx, ns); n != want {
+			t.Errorf("count %q = %d, want %d", ns, n, want)
+		}
+	}
+	if got := list(c.db.NamesOwnedBy(ctx, alice.addr)); !slices.Equal(got, []string{"a.long", "c.long", "d.short"}) {
+		t.Errorf("alice owns %v", got)
+	}
+	if got := list(c.db.NamesOwnedBy(ctx, bob.addr)); !slices.Equal(got, []string{"b.long"}) {
+		t.Errorf("bob owns %v", got)
+	}
+	if got := list(c.db.NamesOwnedBy(ctx, "not an address")); got == nil || len(got) != 0 {
+		t.Errorf("a bad address owns %v", got)
+	}
+	if got := c.db.Namespaces(); !slices.Equal(got, []string{"long", "short"}) {
+		t.Errorf("namespaces %v", got)
+	}
+	if ns, ok := c.db.Namespace("short"); !ok || ns.Lifetime != 30 || !ns.Ready {
+		t.Errorf("namespace short: %+v %v", ns, ok)
+	}
+	if _, ok := c.db.Namespace("nope"); ok {
+		t.Error("unknown namespace found")
+	}
+
+	// Operations of a block, in block order, and the status of each tx.
+	ops, err := c.db.BlockOps(ctx, opsBlock)
+	if err != nil || len(ops) != 2 {
+		t.Fatalf("block ops: %d %v", len(ops), err)
+	}
+	var first, second struct {
+		Opcode, Name string
+		KeepData     *bool `json:"keep_data"`
+	}
+	json.Unmarshal(ops[0], &first)
+	json.Unmarshal(ops[1], &second)
+	if first.Opcode != "NAME_REVOKE" || first.Name != "c.long" || second.Opcode != "NAME_TRANSFER" || second.KeepData == nil || !*second.KeepData {
+		t.Errorf("block ops %s / %s", ops[0], ops[1])
+	}
+	refused := res.Rejected[0]
+	if st, _ := c.db.Tx(ctx, refused.TxID); st == nil || st.Status != "rejected" || st.Code != "ErrNameNotFound" || st.Height != opsBlock {
+		t.Errorf("refused tx status %+v", st)
+	}
+	if st, _ := c.db.Tx(ctx, "00"); st != nil {
+		t.Errorf("unknown tx has status %+v", st)
+	}
+
+	// Prices for the next block.
+	if pr, err := c.db.NamePrice("zz.long"); err != nil || pr.Float <= 0 {
+		t.Errorf("name price %v %v", pr, err)
+	}
+	if _, err := c.db.NamePrice("x.nope"); err == nil {
+		t.Error("price in an unknown namespace")
+	}
+	if pr, err := c.db.NamespacePrice("abc"); err != nil || pr <= 0 {
+		t.Errorf("namespace price %v %v", pr, err)
+	}
+	if _, err := c.db.NamespacePrice("UPPER"); err == nil {
+		t.Error("price of an invalid namespace id")
+	}
+}
+
+// The whitelist is a stream in chain order that a follower resumes from
+// its last index; a rewind removes the undone entries and wakes followers.
+func TestWhitelistStream(t *testing.T) {
+	ctx := context.Background()
+	c := newChain(t, testNet())
+	p := c.net.Wire
+	creator, launcher, alice := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice")
+	c.launch(creator, launcher, "wl", InfiniteLifetime)
+	c.claim(alice, "a.wl")
+	changed := c.db.WhitelistChanged()
+	var zones []string
+	for i := range 5 {
+		z := string(rune('A'+i)) + " zone"
+		zones = append(zones, z)
+		c.update(alice, "a.wl", *vh(z))
+		c.mustAccept(c.mine(), 1)
+	}
+	select {
+	case <-changed:
+	case <-time.After(time.Second):
+		t.Fatal("no change notification after whitelist additions")
+	}
+	var got []WhitelistEntry
+	for after := int64(0); ; {
+		page, err := c.db.WhitelistAfter(ctx, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		got = append(got, page...)
+		after = page[len(page)-1].Index
+	}
+	if len(got) != 5 {
+		t.Fatalf("%d entries", len(got))
+	}
+	for i, e := range got {
+		if e.Index != int64(i+1) || e.Hash != *vh(zones[i]) || e.Name != "a.wl" || e.TxID == "" {
+			t.Errorf("entry %d: %+v", i, e)
+		}
+		if i > 0 && e.Height <= got[i-1].Height {
+			t.Errorf("entry %d out of chain order", i)
+		}
+	}
+	changed = c.db.WhitelistChanged()
+	if err := c.db.Rewind(ctx, got[2].Height); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(time.Second):
+		t.Fatal("no change notification after a rewind removed entries")
+	}
+	if n, _ := c.db.WhitelistCount(ctx); n != 3 {
+		t.Errorf("count after rewind %d", n)
+	}
+	for i, z := range zones {
+		if ok, _ := c.db.IsWhitelisted(ctx, *vh(z)); ok != (i < 3) {
+			t.Errorf("%s whitelisted %v after the rewind", z, ok)
+		}
+	}
+	if rest, _ := c.db.WhitelistAfter(ctx, 3, 10); len(rest) != 0 {
+		t.Errorf("entries past the rewind: %v", rest)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
@@ -68,6 +69,9 @@ const DefaultRecordCacheBytes = 256 << 20
 
 type options struct {
 	recordCacheBytes int64
+	// checkpointEvery and walRestartFrames (checkpoint.go); tests shrink them.
+	checkpointEvery  time.Duration
+	walRestartFrames int64
 }
 
 // Option changes how Open opens a database.
@@ -84,14 +88,14 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	o := options{recordCacheBytes: DefaultRecordCacheBytes}
+	o := options{recordCacheBytes: DefaultRecordCacheBytes, checkpointEvery: checkpointEvery, walRestartFrames: walRestartFrames}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.recordCacheBytes < 0 {
 		return nil, fmt.Errorf("open name database %s: record cache size %d is negative", path, o.recordCacheBytes)
 	}
-	wr, err := openPool(path, writerCacheKiB)
+	wr, err := openPool(path, writerCacheKiB, "immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
@@ -107,7 +111,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 		wr.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
-	rd, err := openPool(path, readerCacheKiB)
+	rd, err := openPool(path, readerCacheKiB, "deferred")
 	if err != nil {
 		wr.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
@@ -117,7 +121,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	var cctx context.Context
 	cctx, db.stop = context.WithCancel(context.Background())
 	db.committed, db.stopped = make(chan struct{}, 1), make(chan struct{})
-	go db.checkpointer(cctx, db.committed, db.stopped)
+	go db.checkpointer(cctx, o.checkpointEvery, o.walRestartFrames, db.committed, db.stopped)
 	return db, nil
 }
 
@@ -134,8 +138,13 @@ const (
 	readerConns = 16
 )
 
-func openPool(path string, cacheKiB int) (*sql.DB, error) {
+// openPool opens a pool; txlock is how its transactions begin. The writer's
+// are IMMEDIATE: they take the write lock at BEGIN, where a checkpoint that
+// holds it makes them wait (busy_timeout) — a transaction that read first
+// and then writes would fail with SQLITE_BUSY instead.
+func openPool(path string, cacheKiB int, txlock string) (*sql.DB, error) {
 	q := url.Values{}
+	q.Add("_txlock", txlock)
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -143,6 +152,7 @@ func openPool(path string, cacheKiB int) (*sql.DB, error) {
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapBytes))
 	q.Add("_pragma", "wal_autocheckpoint(0)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 }
 

@@ -4,23 +4,48 @@
 //
 // # Where it sits
 //
-// chainsync hands namedb each block's operations strictly in height order;
-// namedb checks them against the rules, applies the valid ones and commits
-// the whole block — state, consensus hash, block hash and height — in one
-// transaction. The crawler follows its whitelist of zone-file hashes and the
-// mirror reads names from it.
+// chainsync hands namedb each block's operations strictly in height order
+// (ApplyBlock); namedb checks them against the rules of PROTOCOL.md, applies
+// the valid ones and commits the whole block — state, consensus hash, block
+// hash and height — in one transaction. Rewind undoes blocks after a reorg.
+// The crawler follows the whitelist of zone-file hashes (WhitelistAfter,
+// WhitelistChanged) and the mirror reads names, namespaces, history and
+// prices from it.
+//
+// # Rules and rejections
+//
+// One file per operation (rule_*.go) checks an operation against the state
+// as it stands after the block's earlier operations; the same-block rules
+// of PROTOCOL.md §7.6 run as a pre-pass over the block's creations. A
+// refused operation changes nothing: it is recorded with an ErrorCode (one
+// per reason, see errors.go) and counted by RejectionCounts. Epochs 1–3
+// reproduce the original's consensus hashes (package consensus); from
+// epoch 4 blocks are applied where BTC-paid and marked unverified.
+//
+// # State in memory and on disk
+//
+// The tables keep every record, the history of every name and namespace,
+// the operations and rejections of every block, and the whitelist. What
+// the rules and the lookups search by — which names an owner has, which
+// name has a hash128, which preorders are pending, which hashes are
+// whitelisted — is kept complete in memory as well (index.go), loaded at
+// Open and changed only when a block commits, so a block's checks never
+// query SQLite for them. Decoded records of recently used names are kept
+// in a cache bounded in bytes (cache.go, WithRecordCache).
+//
+// # Concurrency
+//
+// One writer at a time (ApplyBlock, Rewind); any number of readers. A
+// block's rules run without blocking readers; only the commit that makes
+// the block visible excludes them, for its duration. A reader never mixes
+// two blocks: it sees the state of one tip throughout an answer.
 //
 // # Durability
 //
 // SQLite in WAL mode with synchronous=NORMAL (pure Go, modernc.org/sqlite):
 // a process killed at any moment loses nothing it committed; a power loss
 // may lose the last blocks, which are re-applied from the chain because the
-// database stores the height and hash of every block it applied.
-//
-// # What is here so far
-//
-// The block store: one row per applied block with its hash and consensus
-// hash, the consensus-hash chain of PROTOCOL.md §8 (package consensus), the
-// §8.5 validity window, lookups by height and by consensus hash, and
-// Rewind. The rules engine, names, history and whitelist build on it.
+// database stores the height and hash of every block it applied. WAL
+// checkpoints run on their own goroutine, off the commit path
+// (checkpoint.go).
 package namedb

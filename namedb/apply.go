@@ -3,11 +3,12 @@ package namedb
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
+
+	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/zonemirror/zonemirror/namedb/consensus"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
@@ -74,13 +75,18 @@ type change struct {
 	write     func(ctx context.Context) error
 }
 
-// engine applies one block inside its transaction.
+// engine applies one block into one batch.
 type engine struct {
 	db *DB
-	tx *txStmts
-	// over holds the block's writes until it commits (overlay.go).
+	// w collects the block's writes in one batch (store.go); over keeps
+	// what the rules must read back until the block commits (overlay.go).
+	w    *blockWriter
 	over *overlay
-	net  *netparams.Network
+	// rejected counts this block's refusals by code; whitelisted is the
+	// index of the block's last whitelist entry.
+	rejected    map[string]int64
+	whitelisted int64
+	net         *netparams.Network
 	// b is the block being applied, last = b-1 the last processed block.
 	b, last int64
 	epoch   *netparams.Epoch
@@ -110,13 +116,11 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if b.Height != want {
 		return nil, fmt.Errorf("apply block %d: next block is %d", b.Height, want)
 	}
-	tx, err := db.wr.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	w := newBlockWriter(db)
+	defer w.b.Close()
 	e := &engine{
-		db: db, tx: &txStmts{tx: tx, p: db.wr, m: map[string]*sql.Stmt{}}, over: newOverlay(), net: db.net, b: b.Height, last: b.Height - 1,
+		db: db, w: w, over: newOverlay(), rejected: map[string]int64{}, whitelisted: db.whitelistCount,
+		net: db.net, b: b.Height, last: b.Height - 1,
 		epoch:      db.net.EpochAt(b.Height),
 		namespaces: make(map[string]*storedNamespace, len(db.namespaces)),
 		claimed:    map[string]bool{},
@@ -151,16 +155,19 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
-	if _, err := e.tx.ExecContext(ctx, `INSERT INTO blocks (height, hash, consensus_hash, ops, verified) VALUES (?, ?, ?, ?, ?)`,
-		b.Height, b.Hash[:], ch[:], len(serialized), res.Verified); err != nil {
+	if err := e.finish(ch, b.Hash, len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
 	db.mu.Lock()
-	if err := tx.Commit(); err != nil {
+	if err := w.b.Commit(pebble.NoSync); err != nil {
 		db.mu.Unlock()
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}
 	db.commitOverlay(e.over)
+	for code, n := range e.rejected {
+		db.idx.rejections[code] += n
+	}
+	db.whitelistCount = e.whitelisted
 	db.chs = append(db.chs, ch)
 	db.tipHash = b.Hash
 	db.namespaces = e.namespaces
@@ -170,9 +177,32 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 		db.whitelistChanged = make(chan struct{})
 	}
 	db.mu.Unlock()
-	db.nudgeCheckpoint()
 	res.ConsensusHash = ch
 	return res, nil
+}
+
+// finish writes the block's row, its consensus hash's reverse entry, the
+// rejection counters and the undo log into the batch.
+func (e *engine) finish(ch wire.Hash128, hash [32]byte, ops int, verified bool) error {
+	// In code order: the undo log must not depend on map order.
+	codes := make([]string, 0, len(e.rejected))
+	for code := range e.rejected {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		old, present := e.db.idx.rejections[code]
+		if err := e.w.replace(rejectionsKey(code), be64(old+e.rejected[code]), present, be64(old)); err != nil {
+			return err
+		}
+	}
+	if err := e.w.create(blockKey(e.b), blockRow{hash: hash, ch: ch, ops: ops, verified: verified}.encode()); err != nil {
+		return err
+	}
+	if err := e.w.create(chKey(ch, e.b), nil); err != nil {
+		return err
+	}
+	return e.w.b.Set(undoKey(e.b), e.w.undo, nil)
 }
 
 // isCreation reports whether op is checked by the same-block pre-pass:
@@ -237,10 +267,15 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 	opcode := op.Tx.Op.OpcodeName()
 	if rerr != nil {
 		res.Rejected = append(res.Rejected, Rejection{Vtxindex: op.Vtxindex, TxID: txid, Opcode: opcode, Err: rerr})
-		if _, err := e.tx.ExecContext(ctx, `INSERT OR REPLACE INTO rejections (height, vtxindex, txid, opcode, code, reason) VALUES (?, ?, ?, ?, ?, ?)`,
-			e.b, op.Vtxindex, txid, opcode, rerr.Code.String(), rerr.Description); err != nil {
+		v := appendStr(appendStr(appendStr(appendStr(nil, txid), opcode), rerr.Code.String()), rerr.Description)
+		if err := e.w.create(rejectionKey(e.b, op.Vtxindex), v); err != nil {
 			return "", fmt.Errorf("record rejection: %w", err)
 		}
+		// a transaction carries one operation and is in one block
+		if err := e.w.create(txKey(txid), encodeTx(e.b, op.Vtxindex, false)); err != nil {
+			return "", fmt.Errorf("record rejection: %w", err)
+		}
+		e.rejected[rerr.Code.String()]++
 		slog.Debug("operation refused", "height", e.b, "vtxindex", op.Vtxindex, "txid", txid, "op", opcode, "code", rerr.Code.String(), "reason", rerr.Description)
 		return "", nil
 	}
@@ -255,8 +290,9 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 		return "", err
 	}
 	if c.whitelist != nil {
-		if _, err := e.tx.ExecContext(ctx, `INSERT INTO whitelist (hash, name, txid, height, vtxindex) VALUES (?, ?, ?, ?, ?)`,
-			c.whitelist[:], c.name, txid, e.b, op.Vtxindex); err != nil {
+		e.whitelisted++
+		entry := WhitelistEntry{Index: e.whitelisted, Hash: *c.whitelist, Name: c.name, TxID: txid, Height: e.b}
+		if err := e.w.create(whitelistKey(e.whitelisted), encodeWhitelist(entry, op.Vtxindex)); err != nil {
 			return "", fmt.Errorf("whitelist %s: %w", c.whitelist, err)
 		}
 		e.over.whitelisted = append(e.over.whitelisted, *c.whitelist)
@@ -266,8 +302,10 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 	if err != nil {
 		return "", err
 	}
-	if _, err := e.tx.ExecContext(ctx, `INSERT INTO ops (height, vtxindex, txid, opcode, record) VALUES (?, ?, ?, ?, ?)`,
-		e.b, op.Vtxindex, txid, opcode, rec); err != nil {
+	if err := e.w.create(opKey(e.b, op.Vtxindex), append(appendStr(appendStr(nil, txid), opcode), rec...)); err != nil {
+		return "", fmt.Errorf("record operation: %w", err)
+	}
+	if err := e.w.create(txKey(txid), encodeTx(e.b, op.Vtxindex, true)); err != nil {
 		return "", fmt.Errorf("record operation: %w", err)
 	}
 	res.Accepted++

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -183,14 +182,10 @@ func BenchmarkNameTable(b *testing.B) {
 			}
 		}
 		elapsed := time.Since(start)
-		var path string
-		if err := w.c.db.sql.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		if err := w.c.db.kv.Flush(); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := w.c.db.wr.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			b.Fatal(err)
-		}
-		size := dirSize(b, filepath.Dir(path))
+		size := int64(w.c.db.kv.Metrics().DiskSpaceUsage())
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -201,20 +196,6 @@ func BenchmarkNameTable(b *testing.B) {
 		b.ReportMetric(float64(rssBytes(b))/(1<<20), "rss-MiB")
 		b.ReportMetric(2*n/elapsed.Seconds(), "ops/s")
 	}
-}
-
-func dirSize(tb testing.TB, dir string) int64 {
-	var n int64
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, e := range entries {
-		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
-			n += fi.Size()
-		}
-	}
-	return n
 }
 
 // rssBytes is the resident set of this process (Linux), or 0.

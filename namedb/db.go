@@ -2,31 +2,27 @@ package namedb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
-// schemaVersion is bumped by every change of the schema (schema.go).
-const schemaVersion = "3"
+// schemaVersion is bumped by every change of the key layout (kv.go).
+const schemaVersion = "4"
 
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.
 type DB struct {
-	// sql is the pool readers use; rd answers its queries with prepared
-	// statements. wr is the writer pool, used by ApplyBlock and Rewind only
-	// (SQLite has one writer at a time anyway).
-	sql *sql.DB
-	rd  *prepared
-	wr  *prepared
+	kv  *pebble.DB
 	net *netparams.Network
 
 	// wmu is held by the one writer (ApplyBlock, Rewind) throughout; mu
@@ -35,7 +31,7 @@ type DB struct {
 	wmu sync.Mutex
 	mu  sync.RWMutex
 	// gen counts commits and rewinds: a reader that saw it change while it
-	// read the tables reads again.
+	// read the store reads again.
 	gen uint64
 	// idx is the searchable current state (index.go); cache holds decoded
 	// records (cache.go).
@@ -52,26 +48,34 @@ type DB struct {
 	// namespaces are all namespaces, revealed or ready, as of the tip: few
 	// enough to keep in memory, and read by almost every rule.
 	namespaces map[string]*storedNamespace
+	// whitelistCount is the index of the last whitelist entry.
+	whitelistCount int64
 	// burnAddress is the network's burn address (hash160 of zeros, p2pkh).
 	burnAddress string
 	// whitelistChanged is closed (and replaced) whenever a commit or rewind
 	// changes the whitelist.
 	whitelistChanged chan struct{}
-	// committed nudges the checkpointer (checkpoint.go), which stops when
-	// stop is called and then closes stopped.
-	committed chan struct{}
-	stop      context.CancelFunc
-	stopped   chan struct{}
+
+	// durable is the highest block known to be on disk (synced), see
+	// Durable; the syncer goroutine raises it and stops with stop.
+	durable atomic.Int64
+	stop    context.CancelFunc
+	stopped chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // DefaultRecordCacheBytes is the default bound of the decoded-record cache.
 const DefaultRecordCacheBytes = 256 << 20
 
+// DefaultSyncEvery is how often committed blocks are synced to disk.
+const DefaultSyncEvery = time.Second
+
 type options struct {
 	recordCacheBytes int64
-	// checkpointEvery and walRestartFrames (checkpoint.go); tests shrink them.
-	checkpointEvery  time.Duration
-	walRestartFrames int64
+	syncEvery        time.Duration
+	blockCacheBytes  int64
 }
 
 // Option changes how Open opens a database.
@@ -82,177 +86,255 @@ type Option func(*options)
 // 200,000 records); 0 turns the cache off.
 func WithRecordCache(bytes int64) Option { return func(o *options) { o.recordCacheBytes = bytes } }
 
-// Open opens (creating if needed) the name database at path for network n.
-// A database made for another network is refused.
+// WithSyncEvery sets how often committed blocks are synced to disk (the
+// most a crash of the process or the machine can lose; chainsync applies
+// such blocks again). The default is DefaultSyncEvery (1 s).
+func WithSyncEvery(d time.Duration) Option { return func(o *options) { o.syncEvery = d } }
+
+// Open opens (creating if needed) the name database in the folder path for
+// network n. A database made for another network, or by another version
+// of the key layout, is refused.
 func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option) (*DB, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	o := options{recordCacheBytes: DefaultRecordCacheBytes, checkpointEvery: checkpointEvery, walRestartFrames: walRestartFrames}
+	o := options{recordCacheBytes: DefaultRecordCacheBytes, syncEvery: DefaultSyncEvery, blockCacheBytes: 128 << 20}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.recordCacheBytes < 0 {
 		return nil, fmt.Errorf("open name database %s: record cache size %d is negative", path, o.recordCacheBytes)
 	}
-	wr, err := openPool(path, writerCacheKiB, "immediate")
+	if o.syncEvery <= 0 {
+		return nil, fmt.Errorf("open name database %s: sync period %s is not positive", path, o.syncEvery)
+	}
+	cache := pebble.NewCache(o.blockCacheBytes)
+	defer cache.Unref()
+	popts := &pebble.Options{
+		Cache:        cache,
+		MemTableSize: 64 << 20,
+		Logger:       pebbleLogger{},
+	}
+	for i := range popts.Levels {
+		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	kv, err := pebble.Open(path, popts)
 	if err != nil {
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
-	// Two connections: a transaction holds one, and preparing a new
-	// statement for the cache needs another (database/sql then prepares it
-	// on the transaction's connection too, once, and keeps both forms).
-	wr.SetMaxOpenConns(2)
-	wr.SetMaxIdleConns(2)
-	db := &DB{wr: newPrepared(wr), net: n, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
+	db := &DB{kv: kv, net: n, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
 		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
-	// The writer creates the schema before any reader opens.
 	if err := db.init(ctx); err != nil {
-		wr.Close()
+		kv.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
-	rd, err := openPool(path, readerCacheKiB, "deferred")
-	if err != nil {
-		wr.Close()
-		return nil, fmt.Errorf("open name database %s: %w", path, err)
-	}
-	rd.SetMaxIdleConns(readerConns)
-	db.sql, db.rd = rd, newPrepared(rd)
-	var cctx context.Context
-	cctx, db.stop = context.WithCancel(context.Background())
-	db.committed, db.stopped = make(chan struct{}, 1), make(chan struct{})
-	go db.checkpointer(cctx, o.checkpointEvery, o.walRestartFrames, db.committed, db.stopped)
+	db.durable.Store(db.net.FirstBlock - 1 + int64(len(db.chs)))
+	var sctx context.Context
+	sctx, db.stop = context.WithCancel(context.Background())
+	db.stopped = make(chan struct{})
+	go db.syncer(sctx, o.syncEvery)
 	return db, nil
 }
 
-// Page caches: the writer's holds the pages the rules touch block after
-// block (names of active owners, pending preorders, index roots); each
-// reader connection has a smaller one. Both also read through a memory
-// map, so a page in the OS cache costs no system call.
-const (
-	writerCacheKiB = 64 << 10
-	readerCacheKiB = 16 << 10
-	mmapBytes      = 1 << 30
-	// readerConns is how many reader connections stay open (prepared
-	// statements live per connection).
-	readerConns = 16
-)
+// pebbleLogger sends pebble's messages to slog.
+type pebbleLogger struct{}
 
-// openPool opens a pool; txlock is how its transactions begin. The writer's
-// are IMMEDIATE: they take the write lock at BEGIN, where a checkpoint that
-// holds it makes them wait (busy_timeout) — a transaction that read first
-// and then writes would fail with SQLITE_BUSY instead.
-func openPool(path string, cacheKiB int, txlock string) (*sql.DB, error) {
-	q := url.Values{}
-	q.Add("_txlock", txlock)
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(OFF)")
-	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
-	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapBytes))
-	q.Add("_pragma", "wal_autocheckpoint(0)")
-	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
-	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+func (pebbleLogger) Infof(format string, args ...any) {
+	slog.Debug("pebble: " + fmt.Sprintf(format, args...))
+}
+func (pebbleLogger) Errorf(format string, args ...any) {
+	slog.Error("name database: pebble: " + fmt.Sprintf(format, args...))
+}
+func (pebbleLogger) Fatalf(format string, args ...any) {
+	msg := "name database: pebble: " + fmt.Sprintf(format, args...)
+	slog.Error(msg)
+	panic(msg)
+}
+
+// get returns the committed value of k.
+func (db *DB) get(k []byte) ([]byte, bool, error) {
+	v, closer, err := db.kv.Get(k)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %q: %w", k, err)
+	}
+	out := append([]byte(nil), v...)
+	closer.Close()
+	return out, true, nil
+}
+
+// scan calls f for every key with prefix, in key order (from start when
+// start is not nil), until f returns false.
+func (db *DB) scan(prefix, start []byte, f func(k, v []byte) (bool, error)) error {
+	lower := prefix
+	if start != nil {
+		lower = start
+	}
+	it, err := db.kv.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return fmt.Errorf("scan %q: %w", prefix, err)
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		more, err := f(it.Key(), it.Value())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("scan %q: %w", prefix, err)
+	}
+	return nil
 }
 
 func (db *DB) init(ctx context.Context) error {
-	if _, err := db.wr.db.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	for key, want := range map[string]string{"schema_version": schemaVersion, "network": db.net.Name} {
-		var got string
-		err := db.wr.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&got)
+	for m, want := range map[string]string{metaSchema: schemaVersion, metaNetwork: db.net.Name} {
+		got, ok, err := db.get(metaKey(m))
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if _, err := db.wr.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, key, want); err != nil {
-				return fmt.Errorf("write %s: %w", key, err)
-			}
 		case err != nil:
-			return fmt.Errorf("read %s: %w", key, err)
-		case got != want:
-			return fmt.Errorf("database has %s %q, want %q", key, got, want)
+			return err
+		case !ok:
+			if err := db.kv.Set(metaKey(m), []byte(want), pebble.Sync); err != nil {
+				return fmt.Errorf("write %s: %w", m, err)
+			}
+		case string(got) != want:
+			return fmt.Errorf("database has %s %q, want %q", m, got, want)
 		}
 	}
-	rows, err := db.wr.db.QueryContext(ctx, `SELECT height, hash, consensus_hash FROM blocks ORDER BY height`)
+	err := db.scan([]byte{pBlock}, nil, func(k, v []byte) (bool, error) {
+		r, err := decodeBlock(k, v)
+		if err != nil {
+			return false, err
+		}
+		h := int64(beUint(k[1:]))
+		if want := db.net.FirstBlock + int64(len(db.chs)); h != want {
+			return false, fmt.Errorf("%w: block %d stored after block %d", errCorrupt, h, want-1)
+		}
+		db.chs = append(db.chs, r.ch)
+		db.tipHash = r.hash
+		return true, nil
+	})
 	if err != nil {
 		return fmt.Errorf("load blocks: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var h int64
-		var hash, ch []byte
-		if err := rows.Scan(&h, &hash, &ch); err != nil {
-			return fmt.Errorf("load blocks: %w", err)
-		}
-		if want := db.net.FirstBlock + int64(len(db.chs)); h != want || len(ch) != 16 || len(hash) != 32 {
-			return fmt.Errorf("block table is corrupt at height %d (want height %d, 16-byte consensus hash, 32-byte hash)", h, want)
-		}
-		db.chs = append(db.chs, wire.Hash128(ch))
-		copy(db.tipHash[:], hash)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load blocks: %w", err)
-	}
-	if err := db.loadNamespaces(ctx, db.wr); err != nil {
+	if err := db.loadNamespaces(); err != nil {
 		return err
 	}
-	ix, err := loadIndex(ctx, db.wr)
+	ix, err := loadIndex(db)
 	if err != nil {
 		return err
 	}
 	db.idx = ix
-	return nil
+	return db.loadWhitelistCount()
 }
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+func beUint(b []byte) uint64 {
+	var v uint64
+	for _, c := range b {
+		v = v<<8 | uint64(c)
+	}
+	return v
 }
 
 // loadNamespaces reads every namespace into db.namespaces.
-func (db *DB) loadNamespaces(ctx context.Context, q queryer) error {
-	rows, err := q.QueryContext(ctx, `SELECT record FROM namespaces`)
-	if err != nil {
-		return fmt.Errorf("load namespaces: %w", err)
-	}
-	defer rows.Close()
+func (db *DB) loadNamespaces() error {
 	m := map[string]*storedNamespace{}
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			return fmt.Errorf("load namespaces: %w", err)
-		}
-		ns, err := decodeNamespace(b)
+	err := db.scan([]byte{pNamespace}, nil, func(k, v []byte) (bool, error) {
+		ns, err := decodeNamespace(k, v)
 		if err != nil {
-			return fmt.Errorf("load namespaces: %w", err)
+			return false, err
 		}
 		m[ns.NamespaceID] = ns
-	}
-	if err := rows.Err(); err != nil {
+		return true, nil
+	})
+	if err != nil {
 		return fmt.Errorf("load namespaces: %w", err)
 	}
 	db.namespaces = m
 	return nil
 }
 
-// Close closes the database.
+// loadWhitelistCount finds the index of the last whitelist entry.
+func (db *DB) loadWhitelistCount() error {
+	it, err := db.kv.NewIter(&pebble.IterOptions{LowerBound: []byte{pWhitelist}, UpperBound: []byte{pWhitelist + 1}})
+	if err != nil {
+		return fmt.Errorf("whitelist count: %w", err)
+	}
+	defer it.Close()
+	db.whitelistCount = 0
+	if it.Last() {
+		db.whitelistCount = int64(beUint(it.Key()[1:]))
+	}
+	return nil
+}
+
+// syncer syncs committed blocks to disk every period until ctx ends.
+func (db *DB) syncer(ctx context.Context, every time.Duration) {
+	defer close(db.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := db.Sync(); err != nil && ctx.Err() == nil {
+				slog.Error("name database: sync to disk failed; will retry", "err", err)
+			}
+		}
+	}
+}
+
+// Sync writes every committed block to disk (fsync) now. Blocks are synced
+// every WithSyncEvery period anyway; until then a crash of the process or
+// the machine may lose the latest blocks (never part of one), which
+// chainsync applies again.
+func (db *DB) Sync() error {
+	db.mu.RLock()
+	tip := db.net.FirstBlock - 1 + int64(len(db.chs))
+	db.mu.RUnlock()
+	if tip <= db.durable.Load() {
+		return nil
+	}
+	if err := db.kv.LogData(nil, pebble.Sync); err != nil {
+		return fmt.Errorf("sync name database: %w", err)
+	}
+	// Only raise: a rewind may have lowered the tip meanwhile.
+	for {
+		d := db.durable.Load()
+		if tip <= d || db.durable.CompareAndSwap(d, tip) {
+			return nil
+		}
+	}
+}
+
+// Durable returns the highest block known to be on disk: after a crash the
+// database reopens at this height or later.
+func (db *DB) Durable() int64 { return db.durable.Load() }
+
+// Close syncs and closes the database. Later calls return the first's
+// result.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { db.closeErr = db.close() })
+	return db.closeErr
+}
+
+func (db *DB) close() error {
 	db.stop()
 	<-db.stopped
-	// Leave a small database behind: copy the WAL back and truncate it.
-	_, cerr := db.wr.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	rerr := db.rd.close()
-	if err := db.wr.close(); err != nil {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	serr := db.kv.LogData(nil, pebble.Sync)
+	if err := db.kv.Close(); err != nil {
 		return fmt.Errorf("close name database: %w", err)
 	}
-	if rerr != nil {
-		return fmt.Errorf("close name database: %w", rerr)
-	}
-	if cerr != nil {
-		return fmt.Errorf("close name database: checkpoint: %w", cerr)
+	if serr != nil {
+		return fmt.Errorf("close name database: sync: %w", serr)
 	}
 	return nil
 }
@@ -288,17 +370,18 @@ func (db *DB) chAt(h int64) (wire.Hash128, bool) {
 	return wire.Hash128{}, false
 }
 
-// HeightOfConsensusHash returns the block whose consensus hash is ch.
-func (db *DB) HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error) {
+// HeightOfConsensusHash returns the first block whose consensus hash is ch.
+func (db *DB) HeightOfConsensusHash(_ context.Context, ch wire.Hash128) (int64, bool, error) {
 	var h int64
-	err := db.rd.QueryRowContext(ctx, `SELECT height FROM blocks WHERE consensus_hash = ? ORDER BY height LIMIT 1`, ch[:]).Scan(&h)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
+	found := false
+	err := db.scan(key(pCH, ch[:]), nil, func(k, _ []byte) (bool, error) {
+		h, found = int64(beUint(k[17:])), true
+		return false, nil
+	})
 	if err != nil {
 		return 0, false, fmt.Errorf("look up consensus hash %s: %w", ch, err)
 	}
-	return h, true, nil
+	return h, found, nil
 }
 
 // IsRecentConsensusHash reports whether ch may be carried by an operation in
@@ -317,16 +400,14 @@ func (db *DB) IsRecentConsensusHash(ch wire.Hash128, b int64) bool {
 }
 
 // BlockHash returns the stored Bitcoin hash of applied block h.
-func (db *DB) BlockHash(ctx context.Context, h int64) ([32]byte, bool, error) {
-	var out [32]byte
-	var b []byte
-	err := db.rd.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, false, nil
+func (db *DB) BlockHash(_ context.Context, h int64) ([32]byte, bool, error) {
+	v, ok, err := db.get(blockKey(h))
+	if err != nil || !ok {
+		return [32]byte{}, false, err
 	}
+	r, err := decodeBlock(blockKey(h), v)
 	if err != nil {
-		return out, false, fmt.Errorf("block hash %d: %w", h, err)
+		return [32]byte{}, false, err
 	}
-	copy(out[:], b)
-	return out, true, nil
+	return r.hash, true, nil
 }

@@ -13,7 +13,7 @@ import (
 
 func openTemp(t testing.TB, n *netparams.Network) (*DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "names.db")
+	path := filepath.Join(t.TempDir(), "names")
 	db, err := Open(context.Background(), path, n)
 	if err != nil {
 		t.Fatal(err)

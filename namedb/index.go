@@ -1,7 +1,6 @@
 package namedb
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -52,16 +51,27 @@ type index struct {
 	// byOwner and byHash128 list names in name order, revoked ones too.
 	byOwner   map[string][]string
 	byHash128 map[wire.Hash128][]string
-	// preorders maps each pending preorder to its row id.
-	preorders map[preorderKey]int64
+	// preorders holds the pending preorders.
+	preorders map[preorderKey]bool
 	// whitelist counts the entries of each whitelisted hash.
 	whitelist map[wire.Hash160]int
+	// rejections counts refused operations by reason code.
+	rejections map[string]int64
+}
+
+// nameRow is the part of a name the rules filter on.
+type nameRow struct {
+	name            string
+	namespaceID     string
+	firstRegistered int64
+	lastRenewed     int64
+	revoked         bool
 }
 
 func newIndex() *index {
 	return &index{names: map[string]*nameEntry{}, byOwner: map[string][]string{},
-		byHash128: map[wire.Hash128][]string{}, preorders: map[preorderKey]int64{},
-		whitelist: map[wire.Hash160]int{}}
+		byHash128: map[wire.Hash128][]string{}, preorders: map[preorderKey]bool{},
+		whitelist: map[wire.Hash160]int{}, rejections: map[string]int64{}}
 }
 
 func insertSorted(list []string, s string) []string {
@@ -115,35 +125,28 @@ func (ix *index) unlink(name string, old *nameEntry) {
 	}
 }
 
-// loadIndex reads the index from the names and preorders tables.
-func loadIndex(ctx context.Context, q queryer) (*index, error) {
+// loadIndex reads the index from the store.
+func loadIndex(db *DB) (*index, error) {
 	ix := newIndex()
-	rows, err := q.QueryContext(ctx, `SELECT name, namespace_id, owner, name_hash128, first_registered, last_renewed, revoked FROM names`)
-	if err != nil {
-		return nil, fmt.Errorf("load name index: %w", err)
-	}
-	defer rows.Close()
 	namespaces := map[string]string{} // one copy of each namespace id
 	type pair struct{ name, owner string }
 	var owned []pair
-	for rows.Next() {
-		var name, ns string
-		var owner, h128 []byte
-		e := &nameEntry{}
-		if err := rows.Scan(&name, &ns, &owner, &h128, &e.firstRegistered, &e.lastRenewed, &e.revoked); err != nil {
-			return nil, fmt.Errorf("load name index: %w", err)
+	err := db.scan([]byte{pName}, nil, func(k, v []byte) (bool, error) {
+		e, _, ok := splitName(v)
+		if !ok {
+			return false, corrupt("name", k)
 		}
-		if id, ok := namespaces[ns]; ok {
-			ns = id
+		if id, ok := namespaces[e.namespaceID]; ok {
+			e.namespaceID = id
 		} else {
-			namespaces[ns] = ns
+			namespaces[e.namespaceID] = e.namespaceID
 		}
-		e.namespaceID, e.owner = ns, string(owner)
-		copy(e.hash128[:], h128)
+		name := string(k[1:])
 		ix.names[name] = e
 		owned = append(owned, pair{name, e.owner})
-	}
-	if err := rows.Err(); err != nil {
+		return true, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("load name index: %w", err)
 	}
 	// Append, then sort each list once.
@@ -158,56 +161,65 @@ func loadIndex(ctx context.Context, q queryer) (*index, error) {
 	for _, l := range ix.byHash128 {
 		slices.Sort(l)
 	}
-	if err := ix.loadPreorders(ctx, q); err != nil {
+	if err := ix.loadPreorders(db); err != nil {
 		return nil, err
 	}
-	if err := ix.loadWhitelist(ctx, q); err != nil {
+	if err := ix.loadWhitelist(db); err != nil {
+		return nil, err
+	}
+	if err := ix.loadRejections(db); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
-func (ix *index) loadWhitelist(ctx context.Context, q queryer) error {
-	rows, err := q.QueryContext(ctx, `SELECT hash FROM whitelist`)
-	if err != nil {
-		return fmt.Errorf("load whitelist: %w", err)
-	}
-	defer rows.Close()
-	m := map[wire.Hash160]int{}
-	for rows.Next() {
-		var h []byte
-		if err := rows.Scan(&h); err != nil {
-			return fmt.Errorf("load whitelist: %w", err)
+func (ix *index) loadRejections(db *DB) error {
+	m := map[string]int64{}
+	err := db.scan([]byte{pRejections}, nil, func(k, v []byte) (bool, error) {
+		if len(v) != 8 {
+			return false, corrupt("rejection count", k)
 		}
-		m[wire.Hash160(h)]++
+		m[string(k[1:])] = int64(beUint(v))
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("load rejection counts: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load whitelist: %w", err)
-	}
-	ix.whitelist = m
+	ix.rejections = m
 	return nil
 }
 
-func (ix *index) loadPreorders(ctx context.Context, q queryer) error {
-	rows, err := q.QueryContext(ctx, `SELECT id, preorder_hash, namespace FROM preorders WHERE consumed IS NULL ORDER BY id`)
+func (ix *index) loadPreorders(db *DB) error {
+	m := map[preorderKey]bool{}
+	err := db.scan([]byte{pPending}, nil, func(k, _ []byte) (bool, error) {
+		if len(k) != 22 {
+			return false, corrupt("pending preorder key", k)
+		}
+		var pk preorderKey
+		pk.namespace = k[1] == 1
+		copy(pk.hash[:], k[2:])
+		m[pk] = true
+		return true, nil
+	})
 	if err != nil {
 		return fmt.Errorf("load pending preorders: %w", err)
 	}
-	defer rows.Close()
-	m := map[preorderKey]int64{}
-	for rows.Next() {
-		var id int64
-		var h []byte
-		var k preorderKey
-		if err := rows.Scan(&id, &h, &k.namespace); err != nil {
-			return fmt.Errorf("load pending preorders: %w", err)
-		}
-		copy(k.hash[:], h)
-		m[k] = id
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load pending preorders: %w", err)
-	}
 	ix.preorders = m
+	return nil
+}
+
+func (ix *index) loadWhitelist(db *DB) error {
+	m := map[wire.Hash160]int{}
+	err := db.scan([]byte{pWhitelist}, nil, func(k, v []byte) (bool, error) {
+		if len(v) < 20 {
+			return false, corrupt("whitelist entry", k)
+		}
+		m[wire.Hash160(v[:20])]++
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("load whitelist: %w", err)
+	}
+	ix.whitelist = m
 	return nil
 }

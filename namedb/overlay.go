@@ -3,6 +3,7 @@ package namedb
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -13,10 +14,11 @@ import (
 // block's own writes, which the engine keeps in an overlay until the block
 // commits and they become the committed state.
 
-// pendingPreorder is a preorder row not yet consumed.
+// pendingPreorder is a preorder not yet consumed, with its stored bytes
+// (nil when this block created it).
 type pendingPreorder struct {
-	id  int64
 	rec *PreorderRecord
+	raw []byte
 }
 
 // overlay is what the block has written so far.
@@ -30,7 +32,7 @@ type overlay struct {
 	// read caches the committed preorders read by the block: a
 	// registration reads its preorder in the pre-pass and again when it
 	// applies.
-	read map[int64]*pendingPreorder
+	read map[preorderKey]*pendingPreorder
 	// whitelisted are the zone-file hashes the block added.
 	whitelisted []wire.Hash160
 }
@@ -42,7 +44,7 @@ type written struct {
 
 func newOverlay() *overlay {
 	return &overlay{names: map[string]written{}, preorders: map[preorderKey]*pendingPreorder{},
-		consumed: map[preorderKey]bool{}, read: map[int64]*pendingPreorder{}}
+		consumed: map[preorderKey]bool{}, read: map[preorderKey]*pendingPreorder{}}
 }
 
 // getName returns the record of name, expired or not; nil if it was never
@@ -57,7 +59,7 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 	if s, ok := e.db.cache.get(name); ok {
 		return s, nil
 	}
-	s, size, err := getNameSized(ctx, e.tx, name)
+	s, size, err := e.db.readName(name)
 	if err != nil || s == nil {
 		return s, err
 	}
@@ -69,7 +71,8 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
-	size, err := putName(ctx, e.tx, s, e.b)
+	_, again := e.over.names[s.Name]
+	size, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
 	if err != nil {
 		return err
 	}
@@ -138,34 +141,41 @@ func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespa
 	if e.over.consumed[k] {
 		return nil, nil
 	}
-	id, ok := e.db.idx.preorders[k]
-	if !ok {
+	if !e.db.idx.preorders[k] {
 		return nil, nil
 	}
-	if p := e.over.read[id]; p != nil {
+	if p := e.over.read[k]; p != nil {
 		return p, nil
 	}
-	p, err := getPreorder(ctx, e.tx, id, namespace)
+	v, ok, err := e.db.get(pendingKey(k))
 	if err != nil {
 		return nil, err
 	}
-	e.over.read[id] = p
+	if !ok {
+		return nil, fmt.Errorf("%w: pending preorder %s is in the index, not in the store", errCorrupt, hash)
+	}
+	rec, err := decodePreorder(pendingKey(k), v)
+	if err != nil {
+		return nil, err
+	}
+	rec.Namespace = namespace
+	p := &pendingPreorder{rec: rec, raw: v}
+	e.over.read[k] = p
 	return p, nil
 }
 
 // putPreorder writes a new pending preorder.
 func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
-	id, err := putPreorder(ctx, e.tx, rec)
-	if err != nil {
+	if err := e.w.putPreorder(rec); err != nil {
 		return err
 	}
-	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{id: id, rec: rec}
+	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec}
 	return nil
 }
 
 // consumePreorder marks a pending preorder used by this block.
 func (e *engine) consumePreorder(ctx context.Context, p *pendingPreorder) error {
-	if err := consumePreorder(ctx, e.tx, p.id, e.b); err != nil {
+	if err := e.w.consumePreorder(p.rec, p.raw); err != nil {
 		return err
 	}
 	k := preorderKey{hash: p.rec.PreorderHash, namespace: p.rec.Namespace}
@@ -186,7 +196,7 @@ func (db *DB) commitOverlay(o *overlay) {
 	}
 	for k, p := range o.preorders {
 		if p != nil {
-			db.idx.preorders[k] = p.id
+			db.idx.preorders[k] = true
 		}
 	}
 	for k := range o.consumed {

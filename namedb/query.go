@@ -2,9 +2,7 @@ package namedb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -60,7 +58,7 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 		if !ok {
 			var size int
 			var err error
-			s, size, err = getNameSized(ctx, db.rd, name)
+			s, size, err = db.readName(name)
 			if err != nil {
 				return nil, err
 			}
@@ -80,6 +78,22 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 		}
 		return db.nameInfo(s, tip, namespaces), nil
 	}
+}
+
+// readName reads a name's committed record and its JSON size; nil if the
+// name was never created.
+func (db *DB) readName(name string) (*storedName, int, error) {
+	k := nameKey(name)
+	v, ok, err := db.get(k)
+	if err != nil || !ok {
+		return nil, 0, err
+	}
+	s, err := decodeName(k, v)
+	if err != nil {
+		return nil, 0, err
+	}
+	_, js, _ := splitName(v)
+	return s, len(js), nil
 }
 
 func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNamespace) *NameInfo {
@@ -118,8 +132,9 @@ func (db *DB) liveList(namespaceID string) []string {
 	tip := db.net.FirstBlock - 1 + int64(len(db.chs))
 	list = []string{}
 	for name, n := range db.idx.names {
-		if (namespaceID == "" || n.namespaceID == namespaceID) &&
-			aliveIn(db.net, db.namespaces, n.namespaceID, n.firstRegistered, n.lastRenewed, tip) {
+		if namespaceID == allNamesEver ||
+			(namespaceID == "" || n.namespaceID == namespaceID) &&
+				aliveIn(db.net, db.namespaces, n.namespaceID, n.firstRegistered, n.lastRenewed, tip) {
 			list = append(list, name)
 		}
 	}
@@ -132,6 +147,10 @@ func (db *DB) liveList(namespaceID string) []string {
 	db.memo.mu.Unlock()
 	return list
 }
+
+// allNamesEver asks liveList for every name ever created, live or not (no
+// namespace id contains a space).
+const allNamesEver = " all"
 
 // liveMemo holds the lists liveList built for one generation.
 type liveMemo struct {
@@ -168,22 +187,9 @@ func (db *DB) NamesInNamespace(ctx context.Context, id string, offset, limit int
 
 // AllNames returns a page of all names in name order: the live ones, or
 // every name ever created with includeExpired.
-func (db *DB) AllNames(ctx context.Context, offset, limit int, includeExpired bool) ([]string, error) {
+func (db *DB) AllNames(_ context.Context, offset, limit int, includeExpired bool) ([]string, error) {
 	if includeExpired {
-		rows, err := db.rd.QueryContext(ctx, `SELECT name FROM names ORDER BY name LIMIT ? OFFSET ?`, limit, offset)
-		if err != nil {
-			return nil, fmt.Errorf("all names: %w", err)
-		}
-		defer rows.Close()
-		out := []string{}
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				return nil, fmt.Errorf("all names: %w", err)
-			}
-			out = append(out, n)
-		}
-		return out, rows.Err()
+		return page(db.liveList(allNamesEver), offset, limit), nil
 	}
 	return page(db.liveList(""), offset, limit), nil
 }
@@ -231,51 +237,55 @@ func (db *DB) Namespace(id string) (*Namespace, bool) {
 // NameHistory returns every record of a name by block height, oldest
 // first within a block: its preorders and the record after each accepted
 // operation.
-func (db *DB) NameHistory(ctx context.Context, name string) (map[int64][]json.RawMessage, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT height, state, record FROM name_history WHERE name = ? ORDER BY height, vtxindex`, name)
+func (db *DB) NameHistory(_ context.Context, name string) (map[int64][]json.RawMessage, error) {
+	out := map[int64][]json.RawMessage{}
+	prefix := historyPrefix(name)
+	err := db.scan(prefix, nil, func(k, v []byte) (bool, error) {
+		if len(k) != len(prefix)+12 || len(v) < 1 {
+			return false, corrupt("history row", k)
+		}
+		h := int64(beUint(k[len(prefix) : len(prefix)+8]))
+		rec := append([]byte(nil), v[1:]...)
+		if v[0] == 1 {
+			// a stored name: show the record without zonemirror's own fields
+			s := &storedName{NameRecord: &NameRecord{}}
+			if err := json.Unmarshal(rec, s); err != nil {
+				return false, fmt.Errorf("%w: history row %q: %v", errCorrupt, k, err)
+			}
+			b, err := json.Marshal(s.NameRecord)
+			if err != nil {
+				return false, err
+			}
+			rec = b
+		}
+		out[h] = append(out[h], rec)
+		return true, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", name, err)
 	}
-	defer rows.Close()
-	out := map[int64][]json.RawMessage{}
-	for rows.Next() {
-		var h int64
-		var state bool
-		var b []byte
-		if err := rows.Scan(&h, &state, &b); err != nil {
-			return nil, fmt.Errorf("history of %s: %w", name, err)
-		}
-		if state {
-			s, err := decodeName(b)
-			if err != nil {
-				return nil, err
-			}
-			if b, err = json.Marshal(s.NameRecord); err != nil {
-				return nil, fmt.Errorf("history of %s: %w", name, err)
-			}
-		}
-		out[h] = append(out[h], b)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // BlockOps returns the accepted operations of block h as the API shows
 // them, in block order.
-func (db *DB) BlockOps(ctx context.Context, h int64) ([]json.RawMessage, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT record FROM ops WHERE height = ? ORDER BY vtxindex`, h)
+func (db *DB) BlockOps(_ context.Context, h int64) ([]json.RawMessage, error) {
+	out := []json.RawMessage{}
+	err := db.scan(key(pOp, be64(h)), nil, func(k, v []byte) (bool, error) {
+		_, rest, ok := readStr(v)
+		if ok {
+			_, rest, ok = readStr(rest)
+		}
+		if !ok {
+			return false, corrupt("operation", k)
+		}
+		out = append(out, append(json.RawMessage(nil), rest...))
+		return true, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("operations of block %d: %w", h, err)
 	}
-	defer rows.Close()
-	out := []json.RawMessage{}
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("operations of block %d: %w", h, err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TxStatus is what namedb knows of a transaction.
@@ -291,40 +301,53 @@ type TxStatus struct {
 
 // Tx returns the status of a Blockstack transaction, or nil if namedb never
 // saw it.
-func (db *DB) Tx(ctx context.Context, txid string) (*TxStatus, error) {
-	st := &TxStatus{Status: "accepted"}
-	err := db.rd.QueryRowContext(ctx, `SELECT height, vtxindex, opcode FROM ops WHERE txid = ?`, txid).Scan(&st.Height, &st.Vtxindex, &st.Opcode)
-	if errors.Is(err, sql.ErrNoRows) {
-		st.Status = "rejected"
-		err = db.rd.QueryRowContext(ctx, `SELECT height, vtxindex, opcode, code, reason FROM rejections WHERE txid = ?`, txid).
-			Scan(&st.Height, &st.Vtxindex, &st.Opcode, &st.Code, &st.Reason)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
-		}
+func (db *DB) Tx(_ context.Context, txid string) (*TxStatus, error) {
+	v, ok, err := db.get(txKey(txid))
+	if err != nil || !ok {
+		return nil, err
 	}
+	if len(v) != 13 {
+		return nil, corrupt("transaction index", txKey(txid))
+	}
+	st := &TxStatus{Height: int64(beUint(v[:8])), Vtxindex: int(beUint(v[8:12])), Status: "accepted"}
+	k := opKey(st.Height, st.Vtxindex)
+	if v[12] == 0 {
+		st.Status = "rejected"
+		k = rejectionKey(st.Height, st.Vtxindex)
+	}
+	row, ok, err := db.get(k)
 	if err != nil {
 		return nil, fmt.Errorf("transaction %s: %w", txid, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: transaction %s is indexed but its row %q is missing", errCorrupt, txid, k)
+	}
+	_, rest, ok1 := readStr(row)
+	var ok2, ok3, ok4 bool
+	st.Opcode, rest, ok2 = readStr(rest)
+	if st.Status == "rejected" {
+		st.Code, rest, ok3 = readStr(rest)
+		st.Reason, _, ok4 = readStr(rest)
+	} else {
+		ok3, ok4 = true, true
+	}
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return nil, corrupt("transaction row", k)
 	}
 	return st, nil
 }
 
 // RejectionCounts returns how many operations were refused, by reason code.
-func (db *DB) RejectionCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT code, count(*) FROM rejections GROUP BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("rejection counts: %w", err)
-	}
-	defer rows.Close()
+func (db *DB) RejectionCounts(context.Context) (map[string]int, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	out := map[string]int{}
-	for rows.Next() {
-		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, fmt.Errorf("rejection counts: %w", err)
+	for c, n := range db.idx.rejections {
+		if n > 0 {
+			out[c] = int(n)
 		}
-		out[c] = n
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // NamePrice is the price of registering name in the next block, in

@@ -2,15 +2,17 @@ package namedb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // Rewind undoes every block after height h, so the database is exactly as
-// it was after block h was applied (h = FirstBlock-1 empties it). Names and
-// namespaces are restored from their history; preorders, the whitelist and
-// the operation logs are keyed by height.
+// it was after block h was applied (h = FirstBlock-1 empties it): each
+// block's undo log puts back every key the block wrote, newest block first,
+// in one batch, synced to disk before Rewind returns.
 func (db *DB) Rewind(ctx context.Context, h int64) error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
@@ -21,160 +23,128 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 	if h >= tip {
 		return nil
 	}
-	tx, err := db.wr.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	restored, err := rewindNames(ctx, tx, h)
-	if err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	if err := rewindNamespaces(ctx, tx, h); err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	var whitelistRows int64
-	for _, q := range []string{
-		`DELETE FROM preorders WHERE block_number > ?`,
-		`UPDATE preorders SET consumed = NULL WHERE consumed > ?`,
-		`DELETE FROM whitelist WHERE height > ?`,
-		`DELETE FROM ops WHERE height > ?`,
-		`DELETE FROM rejections WHERE height > ?`,
-		`DELETE FROM blocks WHERE height > ?`,
-	} {
-		r, err := tx.ExecContext(ctx, q, h)
+	b := db.kv.NewBatch()
+	defer b.Close()
+	// final[k] is k's value after the rewind: the value before the oldest
+	// undone block that wrote k.
+	final := map[string]undoEntry{}
+	var removedHashes []wire.Hash160
+	for height := tip; height > h; height-- {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("rewind to %d: %w", h, err)
+		}
+		uk := undoKey(height)
+		v, ok, err := db.get(uk)
 		if err != nil {
 			return fmt.Errorf("rewind to %d: %w", h, err)
 		}
-		if q == `DELETE FROM whitelist WHERE height > ?` {
-			whitelistRows, _ = r.RowsAffected()
+		if !ok {
+			return fmt.Errorf("rewind to %d: %w: no undo log for block %d", h, errCorrupt, height)
+		}
+		entries, err := decodeUndo(uk, v)
+		if err != nil {
+			return fmt.Errorf("rewind to %d: %w", h, err)
+		}
+		for i := len(entries) - 1; i >= 0; i-- {
+			e := entries[i]
+			if e.key[0] == pWhitelist && !e.present {
+				// an entry this block added: remember its hash
+				cur, ok, err := db.get(e.key)
+				if err != nil {
+					return fmt.Errorf("rewind to %d: %w", h, err)
+				}
+				if ok && len(cur) >= 20 {
+					removedHashes = append(removedHashes, wire.Hash160(cur[:20]))
+				}
+			}
+			if e.present {
+				err = b.Set(e.key, e.old, nil)
+			} else {
+				err = b.Delete(e.key, nil)
+			}
+			if err != nil {
+				return fmt.Errorf("rewind to %d: %w", h, err)
+			}
+			final[string(e.key)] = e
+		}
+		if err := b.Delete(uk, nil); err != nil {
+			return fmt.Errorf("rewind to %d: %w", h, err)
 		}
 	}
-	var hash []byte
-	err = tx.QueryRowContext(ctx, `SELECT hash FROM blocks WHERE height = ?`, h).Scan(&hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("rewind to %d: %w", h, err)
+	var tipHash [32]byte
+	if h >= db.net.FirstBlock {
+		v, ok, err := db.get(blockKey(h))
+		if err != nil || !ok {
+			return fmt.Errorf("rewind to %d: block %d: %v", h, h, err)
+		}
+		r, err := decodeBlock(blockKey(h), v)
+		if err != nil {
+			return fmt.Errorf("rewind to %d: %w", h, err)
+		}
+		tipHash = r.hash
 	}
+
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if err := tx.Commit(); err != nil {
+	if err := b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
 	db.gen++
 	db.chs = db.chs[:h-db.net.FirstBlock+1]
-	db.tipHash = [32]byte{}
-	copy(db.tipHash[:], hash)
-	for name, r := range restored {
-		db.cache.drop(name)
-		if r == nil {
-			db.idx.remove(name)
-		} else {
-			db.idx.put(name, entryOf(r))
+	db.tipHash = tipHash
+	if d := db.durable.Load(); d > h {
+		db.durable.Store(h)
+	}
+	namespacesChanged := false
+	for k, e := range final {
+		switch k[0] {
+		case pName:
+			name := k[1:]
+			db.cache.drop(name)
+			if !e.present {
+				db.idx.remove(name)
+				continue
+			}
+			entry, _, ok := splitName(e.old)
+			if !ok {
+				return fmt.Errorf("rewind to %d: %w", h, corrupt("name", []byte(k)))
+			}
+			db.idx.put(name, entry)
+		case pPending:
+			var pk preorderKey
+			pk.namespace = k[1] == 1
+			copy(pk.hash[:], k[2:])
+			if e.present {
+				db.idx.preorders[pk] = true
+			} else {
+				delete(db.idx.preorders, pk)
+			}
+		case pRejections:
+			if e.present {
+				db.idx.rejections[k[1:]] = int64(beUint(e.old))
+			} else {
+				delete(db.idx.rejections, k[1:])
+			}
+		case pNamespace:
+			namespacesChanged = true
 		}
 	}
-	// Namespaces, pending preorders and the whitelist set are reloaded
-	// whole: rewinds are rare and short.
-	if err := db.loadNamespaces(ctx, db.wr); err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
+	for _, hash := range removedHashes {
+		if db.idx.whitelist[hash]--; db.idx.whitelist[hash] <= 0 {
+			delete(db.idx.whitelist, hash)
+		}
 	}
-	if err := db.idx.loadPreorders(ctx, db.wr); err != nil {
-		return fmt.Errorf("rewind to %d: %w", h, err)
-	}
-	if whitelistRows > 0 {
-		if err := db.idx.loadWhitelist(ctx, db.wr); err != nil {
+	if namespacesChanged {
+		if err := db.loadNamespaces(); err != nil {
 			return fmt.Errorf("rewind to %d: %w", h, err)
 		}
 	}
-	if whitelistRows > 0 {
+	if err := db.loadWhitelistCount(); err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+	if len(removedHashes) > 0 {
 		close(db.whitelistChanged)
 		db.whitelistChanged = make(chan struct{})
 	}
 	return nil
-}
-
-// rewindNames drops the history written after h and puts each touched name
-// back to its newest remaining state (or removes it). It returns the
-// touched names with their restored records (nil: removed).
-func rewindNames(ctx context.Context, tx *sql.Tx, h int64) (map[string]*NameRecord, error) {
-	names, err := distinct(ctx, tx, `SELECT DISTINCT name FROM name_history WHERE written > ?`, h)
-	if err != nil {
-		return nil, fmt.Errorf("names: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM name_history WHERE written > ?`, h); err != nil {
-		return nil, fmt.Errorf("names: %w", err)
-	}
-	restored := make(map[string]*NameRecord, len(names))
-	for _, name := range names {
-		var b []byte
-		err := tx.QueryRowContext(ctx, `SELECT record FROM name_history WHERE name = ? AND state = 1
-			ORDER BY height DESC, vtxindex DESC LIMIT 1`, name).Scan(&b)
-		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM names WHERE name = ?`, name); err != nil {
-				return nil, fmt.Errorf("names: %w", err)
-			}
-			restored[name] = nil
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("names: %w", err)
-		}
-		s, err := decodeName(b)
-		if err != nil {
-			return nil, err
-		}
-		r := s.NameRecord
-		restored[name] = r
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO names
-			(name, namespace_id, owner, address, name_hash128, first_registered, last_renewed, revoked, record)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.Name, r.NamespaceID, []byte(r.Sender), r.Address, r.NameHash128[:], r.FirstRegistered, r.LastRenewed, r.Revoked, b); err != nil {
-			return nil, fmt.Errorf("names: %w", err)
-		}
-	}
-	return restored, nil
-}
-
-func rewindNamespaces(ctx context.Context, tx *sql.Tx, h int64) error {
-	ids, err := distinct(ctx, tx, `SELECT DISTINCT namespace_id FROM namespace_history WHERE height > ?`, h)
-	if err != nil {
-		return fmt.Errorf("namespaces: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM namespace_history WHERE height > ?`, h); err != nil {
-		return fmt.Errorf("namespaces: %w", err)
-	}
-	for _, id := range ids {
-		var b []byte
-		err := tx.QueryRowContext(ctx, `SELECT record FROM namespace_history WHERE namespace_id = ?
-			ORDER BY id DESC LIMIT 1`, id).Scan(&b)
-		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM namespaces WHERE namespace_id = ?`, id); err != nil {
-				return fmt.Errorf("namespaces: %w", err)
-			}
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("namespaces: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO namespaces (namespace_id, record) VALUES (?, ?)`, id, b); err != nil {
-			return fmt.Errorf("namespaces: %w", err)
-		}
-	}
-	return nil
-}
-
-func distinct(ctx context.Context, tx *sql.Tx, q string, h int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, h)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

@@ -79,7 +79,7 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 		write: func(ctx context.Context) error {
 			if setKeychain {
 				nns := &storedNamespace{Namespace: ns.Namespace, Keychain: keychain}
-				if err := putNamespace(ctx, e.tx, nns, e.b); err != nil {
+				if err := e.w.putNamespace(nns); err != nil {
 					return err
 				}
 				e.namespaces[nsID] = nns

@@ -114,7 +114,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 			if err := e.consumePreorder(ctx, pre); err != nil {
 				return err
 			}
-			if err := putNamespace(ctx, e.tx, s, e.b); err != nil {
+			if err := e.w.putNamespace(s); err != nil {
 				return err
 			}
 			e.namespaces[id] = s
@@ -148,7 +148,7 @@ func (e *engine) checkNamespaceReady(ctx context.Context, op BlockOp, r *wire.Na
 	return &change{
 		opchar: byte(wire.OpNamespaceReady), field: n.field, apiRecord: &n,
 		write: func(ctx context.Context) error {
-			if err := putNamespace(ctx, e.tx, s, e.b); err != nil {
+			if err := e.w.putNamespace(s); err != nil {
 				return err
 			}
 			e.namespaces[id] = s

@@ -108,9 +108,10 @@ func TestScenarioEpochTransitions(t *testing.T) {
 		t.Errorf("epoch 3 grace: deadlines %d/%d", info.ExpireBlock, info.RenewalDeadline)
 	}
 	for _, h := range []int64{60, 61} {
-		var verified bool
-		if err := c.db.sql.QueryRow(`SELECT verified FROM blocks WHERE height = ?`, h).Scan(&verified); err != nil || !verified {
-			t.Errorf("block %d of epoch 2/3: verified %v %v", h, verified, err)
+		v, _, err := c.db.get(blockKey(h))
+		r, derr := decodeBlock(blockKey(h), v)
+		if err != nil || derr != nil || !r.verified {
+			t.Errorf("block %d of epoch 2/3: verified %v %v %v", h, r.verified, err, derr)
 		}
 	}
 

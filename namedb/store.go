@@ -1,155 +1,370 @@
 package namedb
 
 import (
-	"context"
-	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
-// This file reads and writes the tables of schema.go inside one block's
-// transaction. The rules never touch SQL directly.
+// This file encodes the values of kv.go and writes them in a block's batch
+// (blockWriter), logging each key's previous value for Rewind. The rules
+// never touch the store directly.
 
-func decodeName(b []byte) (*storedName, error) {
+// errCorrupt is wrapped by every error about a value that does not decode.
+var errCorrupt = errors.New("name database is corrupt")
+
+func corrupt(what string, k []byte) error {
+	return fmt.Errorf("%w: bad %s at key %q", errCorrupt, what, k)
+}
+
+// --- names: a header the index loads without JSON, then the record ---
+
+func encodeName(s *storedName) ([]byte, error) {
+	js, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode name %s: %w", s.Name, err)
+	}
+	r := s.NameRecord
+	if len(r.NamespaceID) > 255 || len(r.Sender) > 255 {
+		return nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
+	}
+	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+len(js))
+	v = append(v, 1, byte(len(r.NamespaceID)))
+	v = append(v, r.NamespaceID...)
+	v = append(v, byte(len(r.Sender)))
+	v = append(v, r.Sender...)
+	v = append(v, r.NameHash128[:]...)
+	v = binary.BigEndian.AppendUint64(v, uint64(r.FirstRegistered))
+	v = binary.BigEndian.AppendUint64(v, uint64(r.LastRenewed))
+	rev := byte(0)
+	if r.Revoked {
+		rev = 1
+	}
+	v = append(v, rev)
+	return append(v, js...), nil
+}
+
+// splitName returns a name value's header fields and its JSON.
+func splitName(v []byte) (*nameEntry, []byte, bool) {
+	if len(v) < 2 || v[0] != 1 {
+		return nil, nil, false
+	}
+	i := 2
+	nsLen := int(v[1])
+	if len(v) < i+nsLen+1 {
+		return nil, nil, false
+	}
+	e := &nameEntry{namespaceID: string(v[i : i+nsLen])}
+	i += nsLen
+	ownerLen := int(v[i])
+	i++
+	if len(v) < i+ownerLen+16+17 {
+		return nil, nil, false
+	}
+	e.owner = string(v[i : i+ownerLen])
+	i += ownerLen
+	copy(e.hash128[:], v[i:i+16])
+	i += 16
+	e.firstRegistered = int64(binary.BigEndian.Uint64(v[i:]))
+	e.lastRenewed = int64(binary.BigEndian.Uint64(v[i+8:]))
+	e.revoked = v[i+16] == 1
+	return e, v[i+17:], true
+}
+
+func decodeName(k, v []byte) (*storedName, error) {
+	_, js, ok := splitName(v)
+	if !ok {
+		return nil, corrupt("name", k)
+	}
 	s := &storedName{NameRecord: &NameRecord{}}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("decode name record: %w", err)
+	if err := json.Unmarshal(js, s); err != nil {
+		return nil, fmt.Errorf("%w: name at key %q: %v", errCorrupt, k, err)
 	}
 	return s, nil
 }
 
-func decodeNamespace(b []byte) (*storedNamespace, error) {
+func decodeNamespace(k, v []byte) (*storedNamespace, error) {
 	s := &storedNamespace{Namespace: &Namespace{}}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("decode namespace record: %w", err)
+	if err := json.Unmarshal(v, s); err != nil {
+		return nil, fmt.Errorf("%w: namespace at key %q: %v", errCorrupt, k, err)
 	}
 	return s, nil
 }
 
-func decodePreorder(b []byte) (*PreorderRecord, error) {
+func decodePreorder(k, v []byte) (*PreorderRecord, error) {
 	p := &PreorderRecord{}
-	if err := json.Unmarshal(b, p); err != nil {
-		return nil, fmt.Errorf("decode preorder record: %w", err)
+	if err := json.Unmarshal(v, p); err != nil {
+		return nil, fmt.Errorf("%w: preorder at key %q: %v", errCorrupt, k, err)
 	}
 	return p, nil
 }
 
-// nameRow is the part of a name row the rules filter on, without decoding
-// the record.
-type nameRow struct {
-	name            string
-	namespaceID     string
-	firstRegistered int64
-	lastRenewed     int64
-	revoked         bool
+// --- blocks ---
+
+type blockRow struct {
+	hash     [32]byte
+	ch       wire.Hash128
+	ops      int
+	verified bool
 }
 
-// getNameSized returns the stored record of name, expired or not, and its
-// size in bytes; nil if the name was never created.
-func getNameSized(ctx context.Context, q queryer, name string) (*storedName, int, error) {
-	var b []byte
-	err := q.QueryRowContext(ctx, `SELECT record FROM names WHERE name = ?`, name).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, nil
+func (r blockRow) encode() []byte {
+	v := make([]byte, 0, 32+16+4+1)
+	v = append(v, r.hash[:]...)
+	v = append(v, r.ch[:]...)
+	v = binary.BigEndian.AppendUint32(v, uint32(r.ops))
+	ver := byte(0)
+	if r.verified {
+		ver = 1
 	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("read name %s: %w", name, err)
-	}
-	s, err := decodeName(b)
-	return s, len(b), err
+	return append(v, ver)
 }
+
+func decodeBlock(k, v []byte) (blockRow, error) {
+	if len(v) != 32+16+4+1 {
+		return blockRow{}, corrupt("block", k)
+	}
+	var r blockRow
+	copy(r.hash[:], v)
+	copy(r.ch[:], v[32:])
+	r.ops = int(binary.BigEndian.Uint32(v[48:]))
+	r.verified = v[52] == 1
+	return r, nil
+}
+
+// --- whitelist, operations, rejections: length-prefixed strings ---
+
+func appendStr(v []byte, s string) []byte {
+	v = binary.AppendUvarint(v, uint64(len(s)))
+	return append(v, s...)
+}
+
+func readStr(v []byte) (string, []byte, bool) {
+	n, w := binary.Uvarint(v)
+	if w <= 0 || uint64(len(v)-w) < n {
+		return "", nil, false
+	}
+	return string(v[w : w+int(n)]), v[w+int(n):], true
+}
+
+func encodeWhitelist(e WhitelistEntry, vtx int) []byte {
+	v := append([]byte(nil), e.Hash[:]...)
+	v = binary.BigEndian.AppendUint64(v, uint64(e.Height))
+	v = binary.BigEndian.AppendUint32(v, uint32(vtx))
+	v = appendStr(v, e.TxID)
+	return appendStr(v, e.Name)
+}
+
+func decodeWhitelist(k, v []byte) (WhitelistEntry, error) {
+	if len(k) != 9 || len(v) < 32 {
+		return WhitelistEntry{}, corrupt("whitelist entry", k)
+	}
+	e := WhitelistEntry{Index: int64(binary.BigEndian.Uint64(k[1:]))}
+	copy(e.Hash[:], v)
+	e.Height = int64(binary.BigEndian.Uint64(v[20:]))
+	rest := v[32:]
+	var ok bool
+	if e.TxID, rest, ok = readStr(rest); !ok {
+		return e, corrupt("whitelist entry", k)
+	}
+	if e.Name, _, ok = readStr(rest); !ok {
+		return e, corrupt("whitelist entry", k)
+	}
+	return e, nil
+}
+
+func encodeTx(h int64, vtx int, accepted bool) []byte {
+	v := binary.BigEndian.AppendUint64(nil, uint64(h))
+	v = binary.BigEndian.AppendUint32(v, uint32(vtx))
+	a := byte(0)
+	if accepted {
+		a = 1
+	}
+	return append(v, a)
+}
+
+// --- the block writer ---
+
+// blockWriter collects a block's writes in one batch and logs, for every
+// key, the value it had before the block (absent or not), the first time
+// the block writes it. The log is written under the block's undo key.
+type blockWriter struct {
+	db   *DB
+	b    *pebble.Batch
+	seen map[string]bool
+	undo []byte
+}
+
+func newBlockWriter(db *DB) *blockWriter {
+	return &blockWriter{db: db, b: db.kv.NewBatch(), seen: map[string]bool{}}
+}
+
+// log records k's value before the block (present tells whether it had
+// one), once per key.
+func (w *blockWriter) log(k []byte, present bool, old []byte) {
+	w.seen[string(k)] = true
+	w.undo = binary.AppendUvarint(w.undo, uint64(len(k)))
+	w.undo = append(w.undo, k...)
+	if !present {
+		w.undo = append(w.undo, 0)
+		return
+	}
+	w.undo = append(w.undo, 1)
+	w.undo = binary.AppendUvarint(w.undo, uint64(len(old)))
+	w.undo = append(w.undo, old...)
+}
+
+// before logs k's committed value unless the block wrote k already.
+func (w *blockWriter) before(k []byte) error {
+	if w.seen[string(k)] {
+		return nil
+	}
+	old, present, err := w.db.get(k)
+	if err != nil {
+		return err
+	}
+	w.log(k, present, old)
+	return nil
+}
+
+// set writes k = v.
+func (w *blockWriter) set(k, v []byte) error {
+	if err := w.before(k); err != nil {
+		return err
+	}
+	return w.b.Set(k, v, nil)
+}
+
+// create writes a key no earlier block wrote (the keys of this block's
+// own operations, whitelist entries and block row), without reading it.
+func (w *blockWriter) create(k, v []byte) error {
+	if !w.seen[string(k)] {
+		w.log(k, false, nil)
+	}
+	return w.b.Set(k, v, nil)
+}
+
+// replace writes k = v when the caller knows k's value before the block
+// (present: whether it had one), saving the read.
+func (w *blockWriter) replace(k, v []byte, present bool, old []byte) error {
+	if !w.seen[string(k)] {
+		w.log(k, present, old)
+	}
+	return w.b.Set(k, v, nil)
+}
+
+// remove deletes k when the caller knows its value before the block.
+func (w *blockWriter) remove(k, old []byte) error {
+	if !w.seen[string(k)] {
+		w.log(k, true, old)
+	}
+	return w.b.Delete(k, nil)
+}
+
+// delete removes k.
+func (w *blockWriter) delete(k []byte) error {
+	if err := w.before(k); err != nil {
+		return err
+	}
+	return w.b.Delete(k, nil)
+}
+
+// undoEntry is one key of an undo log and the value to put back.
+type undoEntry struct {
+	key     []byte
+	present bool
+	old     []byte
+}
+
+func decodeUndo(k, v []byte) ([]undoEntry, error) {
+	var out []undoEntry
+	for len(v) > 0 {
+		n, w := binary.Uvarint(v)
+		if w <= 0 || uint64(len(v)-w) < n+1 {
+			return nil, corrupt("undo log", k)
+		}
+		e := undoEntry{key: v[w : w+int(n)]}
+		v = v[w+int(n):]
+		e.present = v[0] == 1
+		v = v[1:]
+		if e.present {
+			m, w := binary.Uvarint(v)
+			if w <= 0 || uint64(len(v)-w) < m {
+				return nil, corrupt("undo log", k)
+			}
+			e.old = v[w : w+int(m)]
+			v = v[w+int(m):]
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// --- writes of the rules ---
 
 // putName writes a name's new record and its history row; it returns the
-// record's size in bytes. The upsert leaves namespace_id alone (a name
-// never changes namespace), so names_by_namespace is only written when a
-// name is created.
-func putName(ctx context.Context, q queryer, s *storedName, height int64) (int, error) {
-	b, err := json.Marshal(s)
+// record's size in bytes. isNew says no earlier block created the name.
+func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, error) {
+	v, err := encodeName(s)
 	if err != nil {
-		return 0, fmt.Errorf("encode name %s: %w", s.Name, err)
+		return 0, err
 	}
 	r := s.NameRecord
-	if _, err := q.ExecContext(ctx, `INSERT INTO names
-		(name, namespace_id, owner, address, name_hash128, first_registered, last_renewed, revoked, record)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, address = excluded.address,
-		name_hash128 = excluded.name_hash128, first_registered = excluded.first_registered,
-		last_renewed = excluded.last_renewed, revoked = excluded.revoked, record = excluded.record`,
-		r.Name, r.NamespaceID, []byte(r.Sender), r.Address, r.NameHash128[:], r.FirstRegistered, r.LastRenewed, r.Revoked, b); err != nil {
-		return 0, fmt.Errorf("write name %s: %w", r.Name, err)
+	if isNew {
+		err = w.create(nameKey(r.Name), v)
+	} else {
+		err = w.set(nameKey(r.Name), v)
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO name_history (name, height, vtxindex, written, state, record)
-		VALUES (?, ?, ?, ?, 1, ?)`, r.Name, height, r.Vtxindex, height, b); err != nil {
-		return 0, fmt.Errorf("write history of %s: %w", r.Name, err)
+	if err != nil {
+		return 0, err
 	}
-	return len(b), nil
+	_, js, _ := splitName(v)
+	if err := w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, js...)); err != nil {
+		return 0, err
+	}
+	return len(js), nil
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the
 // name's history, at the preorder's own height.
-func putPreorderHistory(ctx context.Context, q queryer, name string, p *PreorderRecord, written int64) error {
-	b, err := json.Marshal(p)
+func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord) error {
+	js, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode preorder: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, `INSERT OR REPLACE INTO name_history (name, height, vtxindex, written, state, record)
-		VALUES (?, ?, ?, ?, 0, ?)`, name, p.BlockNumber, p.Vtxindex, written, b); err != nil {
-		return fmt.Errorf("write history of %s: %w", name, err)
-	}
-	return nil
+	// A preorder is consumed once: no other row has its position.
+	return w.create(historyKey(name, p.BlockNumber, p.Vtxindex), append([]byte{0}, js...))
 }
 
-// getPreorder reads the preorder row id.
-func getPreorder(ctx context.Context, q queryer, id int64, namespace bool) (*pendingPreorder, error) {
-	var b []byte
-	if err := q.QueryRowContext(ctx, `SELECT record FROM preorders WHERE id = ?`, id).Scan(&b); err != nil {
-		return nil, fmt.Errorf("read preorder %d: %w", id, err)
-	}
-	rec, err := decodePreorder(b)
+// putPreorder writes a new pending preorder (the rules made sure none is
+// pending with its hash).
+func (w *blockWriter) putPreorder(p *PreorderRecord) error {
+	js, err := json.Marshal(p)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("encode preorder: %w", err)
 	}
-	rec.Namespace = namespace
-	return &pendingPreorder{id: id, rec: rec}, nil
+	return w.create(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), js)
 }
 
-// putPreorder writes a new pending preorder and returns its row id.
-func putPreorder(ctx context.Context, q queryer, p *PreorderRecord) (int64, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return 0, fmt.Errorf("encode preorder: %w", err)
+// consumePreorder deletes a pending preorder whose stored bytes are raw
+// (nil: created by this block).
+func (w *blockWriter) consumePreorder(p *PreorderRecord, raw []byte) error {
+	k := pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace})
+	if raw == nil {
+		return w.delete(k)
 	}
-	r, err := q.ExecContext(ctx, `INSERT INTO preorders (preorder_hash, namespace, block_number, record) VALUES (?, ?, ?, ?)`,
-		p.PreorderHash[:], p.Namespace, p.BlockNumber, b)
-	if err != nil {
-		return 0, fmt.Errorf("write preorder: %w", err)
-	}
-	id, err := r.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("write preorder: %w", err)
-	}
-	return id, nil
+	return w.remove(k, raw)
 }
 
-func consumePreorder(ctx context.Context, q queryer, id, height int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE preorders SET consumed = ? WHERE id = ?`, height, id); err != nil {
-		return fmt.Errorf("consume preorder: %w", err)
-	}
-	return nil
-}
-
-func putNamespace(ctx context.Context, q queryer, ns *storedNamespace, height int64) error {
-	b, err := json.Marshal(ns)
+func (w *blockWriter) putNamespace(ns *storedNamespace) error {
+	js, err := json.Marshal(ns)
 	if err != nil {
 		return fmt.Errorf("encode namespace %s: %w", ns.NamespaceID, err)
 	}
-	if _, err := q.ExecContext(ctx, `INSERT OR REPLACE INTO namespaces (namespace_id, record) VALUES (?, ?)`, ns.NamespaceID, b); err != nil {
-		return fmt.Errorf("write namespace %s: %w", ns.NamespaceID, err)
-	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO namespace_history (namespace_id, height, record) VALUES (?, ?, ?)`,
-		ns.NamespaceID, height, b); err != nil {
-		return fmt.Errorf("write namespace history %s: %w", ns.NamespaceID, err)
-	}
-	return nil
+	return w.set(namespaceKey(ns.NamespaceID), js)
 }

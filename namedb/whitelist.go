@@ -2,7 +2,6 @@ package namedb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -30,33 +29,30 @@ func (db *DB) IsWhitelisted(_ context.Context, hash wire.Hash160) (bool, error) 
 // order: a stream a follower resumes from the last Index it saw. A rewind
 // removes the entries of the undone blocks, so a follower whose position is
 // past WhitelistCount must resume from there.
-func (db *DB) WhitelistAfter(ctx context.Context, after int64, limit int) ([]WhitelistEntry, error) {
-	rows, err := db.rd.QueryContext(ctx, `SELECT inv_index, hash, name, txid, height FROM whitelist
-		WHERE inv_index > ? ORDER BY inv_index LIMIT ?`, after, limit)
+func (db *DB) WhitelistAfter(_ context.Context, after int64, limit int) ([]WhitelistEntry, error) {
+	var out []WhitelistEntry
+	if limit <= 0 {
+		return out, nil
+	}
+	err := db.scan([]byte{pWhitelist}, whitelistKey(after+1), func(k, v []byte) (bool, error) {
+		e, err := decodeWhitelist(k, v)
+		if err != nil {
+			return false, err
+		}
+		out = append(out, e)
+		return len(out) < limit, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("whitelist after %d: %w", after, err)
 	}
-	defer rows.Close()
-	var out []WhitelistEntry
-	for rows.Next() {
-		var e WhitelistEntry
-		var h []byte
-		if err := rows.Scan(&e.Index, &h, &e.Name, &e.TxID, &e.Height); err != nil {
-			return nil, fmt.Errorf("whitelist after %d: %w", after, err)
-		}
-		copy(e.Hash[:], h)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // WhitelistCount is the number of whitelist entries (the last Index).
-func (db *DB) WhitelistCount(ctx context.Context) (int64, error) {
-	var n sql.NullInt64
-	if err := db.rd.QueryRowContext(ctx, `SELECT max(inv_index) FROM whitelist`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("whitelist count: %w", err)
-	}
-	return n.Int64, nil
+func (db *DB) WhitelistCount(context.Context) (int64, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.whitelistCount, nil
 }
 
 // WhitelistChanged returns a channel that is closed the next time a block

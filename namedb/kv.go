@@ -1,0 +1,91 @@
+package namedb
+
+import (
+	"encoding/binary"
+
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// Keys. The database is one ordered key space (pebble); each kind of row
+// has a one-byte prefix, and integers are big-endian so that keys sort by
+// height. Every value a block writes is also logged, with the value it
+// replaced, under the block's undo key, which is what Rewind replays.
+const (
+	pMeta       = 'm' // m/<name>                      → text
+	pBlock      = 'b' // b/<height>                    → blockRow
+	pCH         = 'c' // c/<consensus hash>/<height>   → ""
+	pName       = 'n' // n/<name>                      → nameHeader ‖ storedName JSON
+	pHistory    = 'h' // h/<name>\x00<height><vtx>     → state byte ‖ record JSON
+	pPreorder   = 'p' // p/<id>                        → preorderHeader ‖ PreorderRecord JSON
+	pPending    = 'P' // P/<namespace flag><hash>      → id
+	pNamespace  = 'N' // N/<id>                        → storedNamespace JSON
+	pWhitelist  = 'w' // w/<index>                     → whitelistRow
+	pOp         = 'o' // o/<height><vtx>               → txid ‖ opcode \x00 ‖ record JSON
+	pRejection  = 'r' // r/<height><vtx>               → rejectionRow
+	pTx         = 't' // t/<txid>                      → height ‖ vtx ‖ accepted
+	pRejections = 'R' // R/<code>                      → count
+	pUndo       = 'u' // u/<height>                    → undo log of the block
+)
+
+// Meta keys.
+const (
+	metaSchema       = "schema_version"
+	metaNetwork      = "network"
+	metaNextPreorder = "next_preorder" // the id the next preorder gets
+)
+
+func key(prefix byte, parts ...[]byte) []byte {
+	n := 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	k = append(k, prefix)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
+}
+
+func be64(v int64) []byte              { return binary.BigEndian.AppendUint64(nil, uint64(v)) }
+func be32(v int) []byte                { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
+func metaKey(m string) []byte          { return key(pMeta, []byte(m)) }
+func blockKey(h int64) []byte          { return key(pBlock, be64(h)) }
+func nameKey(name string) []byte       { return key(pName, []byte(name)) }
+func namespaceKey(id string) []byte    { return key(pNamespace, []byte(id)) }
+func preorderKeyOf(id int64) []byte    { return key(pPreorder, be64(id)) }
+func whitelistKey(i int64) []byte      { return key(pWhitelist, be64(i)) }
+func undoKey(h int64) []byte           { return key(pUndo, be64(h)) }
+func rejectionsKey(code string) []byte { return key(pRejections, []byte(code)) }
+
+// historyPrefix is the prefix of every history row of name (names never
+// contain NUL).
+func historyPrefix(name string) []byte { return key(pHistory, []byte(name), []byte{0}) }
+func historyKey(name string, h int64, vtx int) []byte {
+	return append(historyPrefix(name), append(be64(h), be32(vtx)...)...)
+}
+
+func opKey(h int64, vtx int) []byte         { return key(pOp, be64(h), be32(vtx)) }
+func rejectionKey(h int64, vtx int) []byte  { return key(pRejection, be64(h), be32(vtx)) }
+func txKey(txid string) []byte              { return key(pTx, []byte(txid)) }
+func chKey(ch wire.Hash128, h int64) []byte { return key(pCH, ch[:], be64(h)) }
+
+func pendingKey(k preorderKey) []byte {
+	ns := byte(0)
+	if k.namespace {
+		ns = 1
+	}
+	return key(pPending, []byte{ns}, k.hash[:])
+}
+
+// prefixEnd is the first key after every key that starts with prefix.
+func prefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}

@@ -86,7 +86,11 @@ type engine struct {
 	// index of the block's last whitelist entry.
 	rejected    map[string]int64
 	whitelisted int64
-	net         *netparams.Network
+	// lastRecord is the name record putName wrote last and lastRecordJSON
+	// its JSON, which the operation's API row reuses.
+	lastRecord     *NameRecord
+	lastRecordJSON []byte
+	net            *netparams.Network
 	// b is the block being applied, last = b-1 the last processed block.
 	b, last int64
 	epoch   *netparams.Epoch
@@ -298,8 +302,10 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 		e.over.whitelisted = append(e.over.whitelisted, *c.whitelist)
 		res.Whitelisted++
 	}
-	rec, err := apiRecord(c.apiRecord, c.extra)
-	if err != nil {
+	var rec []byte
+	if r, ok := c.apiRecord.(*NameRecord); ok && r == e.lastRecord && len(c.extra) == 0 {
+		rec = e.lastRecordJSON
+	} else if rec, err = apiRecord(c.apiRecord, c.extra); err != nil {
 		return "", err
 	}
 	if err := e.w.create(opKey(e.b, op.Vtxindex), append(appendStr(appendStr(nil, txid), opcode), rec...)); err != nil {

@@ -23,8 +23,12 @@ type pendingPreorder struct {
 
 // overlay is what the block has written so far.
 type overlay struct {
-	// names are the records written, with their JSON size.
-	names map[string]written
+	// names are the records written, with their JSON size; byOwner and
+	// byHash128 list them by every owner they had in the block and by
+	// hash128.
+	names     map[string]written
+	byOwner   map[string][]string
+	byHash128 map[wire.Hash128][]string
 	// preorders are the preorders created (nil once consumed again in the
 	// block); consumed are the committed ones the block consumed.
 	preorders map[preorderKey]*pendingPreorder
@@ -43,7 +47,8 @@ type written struct {
 }
 
 func newOverlay() *overlay {
-	return &overlay{names: map[string]written{}, preorders: map[preorderKey]*pendingPreorder{},
+	return &overlay{names: map[string]written{}, byOwner: map[string][]string{}, byHash128: map[wire.Hash128][]string{},
+		preorders: map[preorderKey]*pendingPreorder{},
 		consumed: map[preorderKey]bool{}, read: map[preorderKey]*pendingPreorder{}}
 }
 
@@ -72,11 +77,20 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
 	_, again := e.over.names[s.Name]
-	size, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
+	size, rec, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
 	if err != nil {
 		return err
 	}
 	e.over.names[s.Name] = written{s: s, size: size}
+	if !again {
+		owner := string(s.Sender)
+		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
+		e.over.byHash128[s.NameHash128] = append(e.over.byHash128[s.NameHash128], s.Name)
+	} else if prev := e.over.names[s.Name]; string(prev.s.Sender) != string(s.Sender) {
+		owner := string(s.Sender)
+		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
+	}
+	e.lastRecord, e.lastRecordJSON = s.NameRecord, rec
 	return nil
 }
 
@@ -91,8 +105,18 @@ func (e *engine) ownerRows(script []byte) []nameRow {
 			out = append(out, n.row(name))
 		}
 	}
-	for name, w := range e.over.names {
-		if r := w.s.NameRecord; !r.Revoked && bytes.Equal(r.Sender, script) {
+	// Names the block wrote whose owner is, or was during the block, script
+	// (a name may be listed twice: the seen set keeps one).
+	var seen map[string]bool
+	for _, name := range e.over.byOwner[string(script)] {
+		if seen[name] {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[name] = true
+		if r := e.over.names[name].s.NameRecord; !r.Revoked && bytes.Equal(r.Sender, script) {
 			out = append(out, entryOf(r).row(name))
 		}
 	}
@@ -112,8 +136,8 @@ func (e *engine) hash128Rows(h wire.Hash128) []nameRow {
 			out = append(out, n.row(name))
 		}
 	}
-	for name, w := range e.over.names {
-		if r := w.s.NameRecord; !r.Revoked && r.NameHash128 == h {
+	for _, name := range e.over.byHash128[h] {
+		if r := e.over.names[name].s.NameRecord; !r.Revoked {
 			out = append(out, entryOf(r).row(name))
 		}
 	}

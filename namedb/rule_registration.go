@@ -103,7 +103,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 			if err := e.consumePreorder(ctx, pre); err != nil {
 				return err
 			}
-			if err := e.w.putPreorderHistory(name, p); err != nil {
+			if err := e.w.putPreorderHistory(name, p, pre.raw); err != nil {
 				return err
 			}
 			return e.putName(ctx, s)

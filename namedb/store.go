@@ -24,14 +24,22 @@ func corrupt(what string, k []byte) error {
 
 // --- names: a header the index loads without JSON, then the record ---
 
-func encodeName(s *storedName) ([]byte, error) {
-	js, err := json.Marshal(s)
+// encodeName returns the stored value of s and the JSON of its NameRecord
+// alone (the API's form, which the operation row reuses).
+func encodeName(s *storedName) ([]byte, []byte, error) {
+	rec, err := json.Marshal(s.NameRecord)
 	if err != nil {
-		return nil, fmt.Errorf("encode name %s: %w", s.Name, err)
+		return nil, nil, fmt.Errorf("encode name %s: %w", s.Name, err)
+	}
+	js := rec
+	if s.UpdateConsensusHash != nil {
+		// storedName's JSON is the record's plus this field
+		js = append(append(append([]byte(nil), rec[:len(rec)-1]...), `,"zm_update_consensus_hash":"`...), s.UpdateConsensusHash.String()...)
+		js = append(js, `"}`...)
 	}
 	r := s.NameRecord
 	if len(r.NamespaceID) > 255 || len(r.Sender) > 255 {
-		return nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
+		return nil, nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
 	}
 	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+len(js))
 	v = append(v, 1, byte(len(r.NamespaceID)))
@@ -46,7 +54,7 @@ func encodeName(s *storedName) ([]byte, error) {
 		rev = 1
 	}
 	v = append(v, rev)
-	return append(v, js...), nil
+	return append(v, js...), rec, nil
 }
 
 // splitName returns a name value's header fields and its JSON.
@@ -308,11 +316,12 @@ func decodeUndo(k, v []byte) ([]undoEntry, error) {
 // --- writes of the rules ---
 
 // putName writes a name's new record and its history row; it returns the
-// record's size in bytes. isNew says no earlier block created the name.
-func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, error) {
-	v, err := encodeName(s)
+// record's size in bytes and the JSON of its NameRecord. isNew says no
+// earlier block created the name.
+func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, []byte, error) {
+	v, rec, err := encodeName(s)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	r := s.NameRecord
 	if isNew {
@@ -321,21 +330,25 @@ func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, err
 		err = w.set(nameKey(r.Name), v)
 	}
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	_, js, _ := splitName(v)
 	if err := w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, js...)); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return len(js), nil
+	return len(js), rec, nil
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the
-// name's history, at the preorder's own height.
-func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord) error {
-	js, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("encode preorder: %w", err)
+// name's history, at the preorder's own height; raw is its stored JSON
+// (nil: encode it).
+func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord, raw []byte) error {
+	js := raw
+	if js == nil {
+		var err error
+		if js, err = json.Marshal(p); err != nil {
+			return fmt.Errorf("encode preorder: %w", err)
+		}
 	}
 	// A preorder is consumed once: no other row has its position.
 	return w.create(historyKey(name, p.BlockNumber, p.Vtxindex), append([]byte{0}, js...))

@@ -49,7 +49,7 @@ type written struct {
 func newOverlay() *overlay {
 	return &overlay{names: map[string]written{}, byOwner: map[string][]string{}, byHash128: map[wire.Hash128][]string{},
 		preorders: map[preorderKey]*pendingPreorder{},
-		consumed: map[preorderKey]bool{}, read: map[preorderKey]*pendingPreorder{}}
+		consumed:  map[preorderKey]bool{}, read: map[preorderKey]*pendingPreorder{}}
 }
 
 // getName returns the record of name, expired or not; nil if it was never

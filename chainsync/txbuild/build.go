@@ -72,7 +72,35 @@ func (b *Builder) Build(key *Key, coins []Coin, r Request) (*btcwire.MsgTx, erro
 	if err != nil {
 		return nil, err
 	}
-	outs := append([]*btcwire.TxOut{btcwire.NewTxOut(0, nulldata)}, l.outs...)
+	l.outs = append([]*btcwire.TxOut{btcwire.NewTxOut(0, nulldata)}, l.outs...)
+	return b.assemble(key, coins, l)
+}
+
+// Pay makes and signs a plain payment of key's coins to outputs (address →
+// satoshis, in the order given), with change back to key: how test and
+// devnet keys are funded.
+func (b *Builder) Pay(key *Key, coins []Coin, to []Payment) (*btcwire.MsgTx, error) {
+	l := layout{change: changeLast}
+	for _, p := range to {
+		o, err := b.out(p.Address, p.Value, "payee")
+		if err != nil {
+			return nil, err
+		}
+		l.outs = append(l.outs, o)
+	}
+	return b.assemble(key, coins, l)
+}
+
+// Payment is one output of Pay.
+type Payment struct {
+	Address string
+	Value   int64
+}
+
+// assemble picks coins for l's outputs and fee, places the change and
+// signs.
+func (b *Builder) assemble(key *Key, coins []Coin, l layout) (*btcwire.MsgTx, error) {
+	outs := l.outs
 	var spend, size int64 = 0, overheadBytes + outputBytes(btcwire.NewTxOut(0, key.Script))
 	for _, o := range outs {
 		spend += o.Value
@@ -99,7 +127,7 @@ func (b *Builder) Build(key *Key, coins []Coin, r Request) (*btcwire.MsgTx, erro
 	fee := (size + int64(len(picked))*inputBytes) * b.feeRate()
 	left := in - spend - fee
 	if left < 0 || (needChange && left < b.dust()) {
-		return nil, fmt.Errorf("%w: %s has %d satoshis in %d coins; the operation needs %d plus a fee of %d", ErrFunds, key.Address, total(coins), len(coins), spend, fee)
+		return nil, fmt.Errorf("%w: %s has %d satoshis in %d coins; the transaction needs %d plus a fee of %d", ErrFunds, key.Address, total(coins), len(coins), spend, fee)
 	}
 	tx := btcwire.NewMsgTx(btcwire.TxVersion)
 	for _, c := range picked {

@@ -1,0 +1,158 @@
+package chainsync
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+
+	"github.com/zonemirror/zonemirror/chainsync/txbuild"
+	"github.com/zonemirror/zonemirror/internal/testbtcd"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// testChain is a real btcd (regtest), a miner key with mature coinbases,
+// a sender that builds operations for test keys, and a name database kept
+// in sync with the node by a Syncer.
+type testChain struct {
+	t     *testing.T
+	node  *testbtcd.Node
+	rpc   *rpcclient.Client
+	net   *netparams.Network
+	b     *txbuild.Builder
+	send  *txbuild.Sender
+	miner *txbuild.Key
+	db    *namedb.DB
+	sync  *Syncer
+}
+
+// testNet is the devnet the scenarios run: regtest addresses, epoch 3
+// rules, short grace and reveal expiry.
+func testNet() *netparams.Network {
+	n := netparams.Devnet()
+	n.Epochs[0].GracePeriod = 10
+	n.NamespaceRevealExpire = 60
+	n.ImportKeyringSize = 5
+	return n
+}
+
+func nodeConfig(n *testbtcd.Node) NodeConfig {
+	return NodeConfig{Host: n.RPCAddr, User: n.User, Pass: n.Pass}
+}
+
+// newTestChain starts the node, matures coinbases for the miner, opens a
+// database and starts syncing it.
+func newTestChain(t *testing.T, n *netparams.Network) *testChain {
+	t.Helper()
+	ctx := context.Background()
+	miner := txbuild.KeyFromSeed("miner "+t.Name(), n.Wire)
+	node := testbtcd.Start(t, testbtcd.Options{MiningAddr: miner.Address})
+	rpc, err := node.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rpc.Shutdown)
+	b := &txbuild.Builder{Params: n.Wire}
+	c := &testChain{t: t, node: node, rpc: rpc, net: n, b: b, send: txbuild.NewSender(b, rpc), miner: miner}
+	// 20 coinbases of 50 BTC mature after 100 more blocks.
+	hashes, err := rpc.Generate(120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.send.AddCoinbases(ctx, miner, hashes[:20]); err != nil {
+		t.Fatal(err)
+	}
+	c.db, err = namedb.Open(ctx, filepath.Join(t.TempDir(), "names"), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.db.Close() })
+	c.sync = New(Config{Node: nodeConfig(node), PollEvery: 50 * time.Millisecond}, c.db)
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.sync.Run(sctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && err != context.Canceled {
+			t.Errorf("syncer: %v", err)
+		}
+	})
+	c.waitSynced()
+	return c
+}
+
+// key returns a funded key (10 coins of 1 BTC).
+func (c *testChain) key(seed string) *txbuild.Key {
+	c.t.Helper()
+	k := txbuild.KeyFromSeed(seed+" "+c.t.Name(), c.net.Wire)
+	var pay []txbuild.Payment
+	for range 10 {
+		pay = append(pay, txbuild.Payment{Address: k.Address, Value: 100_000_000})
+	}
+	if _, err := c.send.Pay(c.miner, pay, k); err != nil {
+		c.t.Fatal(err)
+	}
+	return k
+}
+
+// mine mines one block and waits until the database has it.
+func (c *testChain) mine() *chainhash.Hash {
+	c.t.Helper()
+	h, err := c.rpc.Generate(1)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.waitSynced()
+	return h[0]
+}
+
+// waitSynced waits until the database's tip is the node's.
+func (c *testChain) waitSynced() {
+	c.t.Helper()
+	want, err := c.rpc.GetBlockCount()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if tip, _ := c.db.Tip(); tip >= want {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c.t.Fatalf("database at %d, node at %d after 30 s: %+v", func() int64 { h, _ := c.db.Tip(); return h }(), want, c.sync.Status())
+}
+
+// ch is the consensus hash an operation sent now carries.
+func (c *testChain) ch() wire.Hash128 {
+	tip, _ := c.db.Tip()
+	h, _ := c.db.ConsensusHashAt(tip)
+	return h
+}
+
+// do sends r from key, failing the test if it cannot be sent.
+func (c *testChain) do(key *txbuild.Key, r txbuild.Request, err error) {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := c.send.Send(key, r); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func value(s string) *wire.Hash160 {
+	h := wire.SumHash160([]byte(s))
+	return &h
+}
+
+func reveal(id string, lifetime uint32) *wire.NamespaceReveal {
+	return &wire.NamespaceReveal{Lifetime: lifetime, Coeff: 250, Base: 4,
+		Buckets:          [16]uint8{6, 5, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		NonalphaDiscount: 4, NoVowelDiscount: 4, Version: 1, NamespaceID: id}
+}

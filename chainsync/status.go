@@ -35,9 +35,11 @@ type Status struct {
 	// Decoded the transactions refused by the decoder, by reason.
 	Operations int64
 	Refused    map[string]int
-	// Reorgs counts the reorganizations followed; LastReorg is the depth
-	// of the last one.
-	Reorgs, LastReorg int64
+	// Reorgs counts the reorganizations followed, LastReorg is the depth
+	// of the last one and Undone the blocks undone by all of them. A node
+	// that switches branches block by block can show one reorganization
+	// as several.
+	Reorgs, LastReorg, Undone int64
 	// LastError is the last failure talking to the node ("" if none since
 	// the last success); Retries counts the retries since start.
 	LastError string

@@ -217,6 +217,10 @@ func (s *Syncer) checkTip(ctx context.Context, n *node) error {
 	}
 	h, err := n.hashAt(cctx, tip)
 	if err != nil {
+		// The node's chain may have shrunk since: that is a reorg.
+		if now, herr := n.height(cctx); herr == nil && now < tip {
+			return errReorg
+		}
 		return fmt.Errorf("node block hash %d: %w", tip, err)
 	}
 	if h != chainhash.Hash(hash) {
@@ -242,6 +246,9 @@ func (s *Syncer) reorg(ctx context.Context, n *node) error {
 		}
 		theirs, err := n.hashAt(cctx, h)
 		if err != nil {
+			if now, herr := n.height(cctx); herr == nil && now < h {
+				continue // the node's chain shrank meanwhile: look lower
+			}
 			return fmt.Errorf("find the fork: node block hash %d: %w", h, err)
 		}
 		if ok && chainhash.Hash(ours) == theirs {
@@ -256,6 +263,7 @@ func (s *Syncer) reorg(ctx context.Context, n *node) error {
 	slog.Info("chain sync: reorganization", "fork", fork, "undone", depth)
 	s.st.set(func(st *Status) {
 		st.Reorgs++
+		st.Undone += depth
 		st.LastReorg, st.Height = depth, fork
 	})
 	return nil

@@ -28,6 +28,18 @@ func NewSender(b *Builder, node *rpcclient.Client) *Sender {
 	return &Sender{B: b, Node: node, coins: map[string][]Coin{}}
 }
 
+// Fork returns a sender with a copy of s's coins that broadcasts through
+// node: for building a competing branch of the chain on another node.
+func (s *Sender) Fork(node *rpcclient.Client) *Sender {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := NewSender(s.B, node)
+	for a, cs := range s.coins {
+		f.coins[a] = append([]Coin(nil), cs...)
+	}
+	return f
+}
+
 // AddCoins makes coins spendable by key.
 func (s *Sender) AddCoins(key *Key, coins ...Coin) {
 	s.mu.Lock()

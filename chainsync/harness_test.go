@@ -2,6 +2,7 @@ package chainsync
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -155,4 +156,48 @@ func reveal(id string, lifetime uint32) *wire.NamespaceReveal {
 	return &wire.NamespaceReveal{Lifetime: lifetime, Coeff: 250, Base: 4,
 		Buckets:          [16]uint8{6, 5, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 		NonalphaDiscount: 4, NoVowelDiscount: 4, Version: 1, NamespaceID: id}
+}
+
+// buildNames launches namespace id and sends rounds × perRound names
+// through preorder, registration and update blocks (3 blocks a round),
+// from owners that keep under the quota. It returns the names.
+func (c *testChain) buildNames(id string, rounds, perRound int) []string {
+	c.t.Helper()
+	creator, launcher := c.key("creator "+id), c.key("launcher "+id)
+	r, err := c.b.NamespacePreorder(id, creator, launcher.Address, c.ch(), 50_000_000)
+	c.do(creator, r, err)
+	c.mine()
+	c.do(creator, txbuild.NamespaceReveal(reveal(id, 100_000), launcher.Address), nil)
+	c.mine()
+	c.do(launcher, txbuild.NamespaceReady(id), nil)
+	c.mine()
+	owners := make([]*txbuild.Key, (rounds*perRound+19)/20)
+	for i := range owners {
+		owners[i] = c.key(fmt.Sprint("owner ", id, " ", i))
+	}
+	c.mine()
+	burn := c.b.BurnAddress()
+	var names []string
+	for round := range rounds {
+		batch := make([]string, perRound)
+		for i := range batch {
+			batch[i] = fmt.Sprintf("n%d-%d.%s", round, i, id)
+		}
+		owner := func(i int) *txbuild.Key { return owners[(round*perRound+i)/20] }
+		for i, n := range batch {
+			r, err := c.b.Preorder(n, owner(i), owner(i).Address, c.ch(), burn, 1_000_000)
+			c.do(owner(i), r, err)
+		}
+		c.mine()
+		for i, n := range batch {
+			c.do(owner(i), txbuild.Register(n, owner(i).Address, nil), nil)
+		}
+		c.mine()
+		for i, n := range batch {
+			c.do(owner(i), txbuild.Update(n, c.ch(), *value("zone " + n)), nil)
+		}
+		c.mine()
+		names = append(names, batch...)
+	}
+	return names
 }

@@ -24,6 +24,10 @@ var MainnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x00, ScriptHa
 // and the original's regtest harness).
 var TestnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x6f, ScriptHashAddrID: 0xc4}
 
+// SimnetParams: magic "id", btcd simnet addresses S… and r…/s… (the devnet's
+// network: simnet keeps its chain when btcd restarts).
+var SimnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x3f, ScriptHashAddrID: 0x7b}
+
 // Prevout is an output that an input spends: its script and value.
 type Prevout struct {
 	Script []byte

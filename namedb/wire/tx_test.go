@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -268,5 +269,26 @@ func TestScriptForAddress(t *testing.T) {
 	}
 	if MainnetParams.Address(segwitScript) != "" {
 		t.Error("segwit script has an address")
+	}
+}
+
+// Addresses of each network's params start with that network's letters and
+// map back to their script.
+func TestParamsAddresses(t *testing.T) {
+	h := SumHash160([]byte("key"))
+	for _, tc := range []struct {
+		p           Params
+		p2pkh, p2sh string
+	}{{MainnetParams, "1", "3"}, {TestnetParams, "mn", "2"}, {SimnetParams, "S", "rs"}} {
+		for script, prefixes := range map[string]string{string(p2pkhScript(h)): tc.p2pkh, string(p2shScript(h)): tc.p2sh} {
+			a := tc.p.Address([]byte(script))
+			if a == "" || !strings.ContainsRune(prefixes, rune(a[0])) {
+				t.Errorf("%+v: address %q, want a prefix of %q", tc.p, a, prefixes)
+			}
+			back, err := tc.p.ScriptForAddress(a)
+			if err != nil || string(back) != script {
+				t.Errorf("%s back to %x, %v", a, back, err)
+			}
+		}
 	}
 }

@@ -21,7 +21,7 @@ import (
 // a sender that builds operations for test keys, and a name database kept
 // in sync with the node by a Syncer.
 type testChain struct {
-	t     *testing.T
+	t     testing.TB
 	node  *testbtcd.Node
 	rpc   *rpcclient.Client
 	net   *netparams.Network
@@ -30,6 +30,10 @@ type testChain struct {
 	miner *txbuild.Key
 	db    *namedb.DB
 	sync  *Syncer
+	// fundCoins coins of fundValue satoshis go to every key (default 10
+	// of 1 BTC).
+	fundCoins int
+	fundValue int64
 }
 
 // testNet is the devnet the scenarios run: regtest addresses, epoch 3
@@ -48,18 +52,24 @@ func nodeConfig(n *testbtcd.Node) NodeConfig {
 
 // newTestChain starts the node, matures coinbases for the miner, opens a
 // database and starts syncing it.
-func newTestChain(t *testing.T, n *netparams.Network) *testChain {
+func newTestChain(t testing.TB, n *netparams.Network) *testChain {
+	t.Helper()
+	miner := txbuild.KeyFromSeed("miner "+t.Name(), n.Wire)
+	return startTestChain(t, n, miner, testbtcd.Start(t, testbtcd.Options{MiningAddr: miner.Address}))
+}
+
+// startTestChain is newTestChain on a node of the caller's.
+func startTestChain(t testing.TB, n *netparams.Network, miner *txbuild.Key, node *testbtcd.Node) *testChain {
 	t.Helper()
 	ctx := context.Background()
-	miner := txbuild.KeyFromSeed("miner "+t.Name(), n.Wire)
-	node := testbtcd.Start(t, testbtcd.Options{MiningAddr: miner.Address})
 	rpc, err := node.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(rpc.Shutdown)
 	b := &txbuild.Builder{Params: n.Wire}
-	c := &testChain{t: t, node: node, rpc: rpc, net: n, b: b, send: txbuild.NewSender(b, rpc), miner: miner}
+	c := &testChain{t: t, node: node, rpc: rpc, net: n, b: b, send: txbuild.NewSender(b, rpc), miner: miner,
+		fundCoins: 10, fundValue: 100_000_000}
 	// 20 coinbases of 50 BTC mature after 100 more blocks.
 	hashes, err := rpc.Generate(120)
 	if err != nil {
@@ -87,13 +97,13 @@ func newTestChain(t *testing.T, n *netparams.Network) *testChain {
 	return c
 }
 
-// key returns a funded key (10 coins of 1 BTC).
+// key returns a funded key (fundCoins coins of fundValue).
 func (c *testChain) key(seed string) *txbuild.Key {
 	c.t.Helper()
 	k := txbuild.KeyFromSeed(seed+" "+c.t.Name(), c.net.Wire)
 	var pay []txbuild.Payment
-	for range 10 {
-		pay = append(pay, txbuild.Payment{Address: k.Address, Value: 100_000_000})
+	for range c.fundCoins {
+		pay = append(pay, txbuild.Payment{Address: k.Address, Value: c.fundValue})
 	}
 	if _, err := c.send.Pay(c.miner, pay, k); err != nil {
 		c.t.Fatal(err)
@@ -171,9 +181,16 @@ func (c *testChain) buildNames(id string, rounds, perRound int) []string {
 	c.mine()
 	c.do(launcher, txbuild.NamespaceReady(id), nil)
 	c.mine()
+	// Owners need little: 20 names at ~0.0011 BTC each.
+	coins, v := c.fundCoins, c.fundValue
+	c.fundCoins, c.fundValue = 5, 1_000_000
+	defer func() { c.fundCoins, c.fundValue = coins, v }()
 	owners := make([]*txbuild.Key, (rounds*perRound+19)/20)
 	for i := range owners {
 		owners[i] = c.key(fmt.Sprint("owner ", id, " ", i))
+		if i%20 == 19 {
+			c.mine() // keep the miner's chain of unconfirmed change short
+		}
 	}
 	c.mine()
 	burn := c.b.BurnAddress()
@@ -185,7 +202,7 @@ func (c *testChain) buildNames(id string, rounds, perRound int) []string {
 		}
 		owner := func(i int) *txbuild.Key { return owners[(round*perRound+i)/20] }
 		for i, n := range batch {
-			r, err := c.b.Preorder(n, owner(i), owner(i).Address, c.ch(), burn, 1_000_000)
+			r, err := c.b.Preorder(n, owner(i), owner(i).Address, c.ch(), burn, 100_000)
 			c.do(owner(i), r, err)
 		}
 		c.mine()

@@ -90,7 +90,11 @@ type engine struct {
 	// its JSON, which the operation's API row reuses.
 	lastRecord     *NameRecord
 	lastRecordJSON []byte
-	net            *netparams.Network
+	// windowCHs are the consensus hashes of the block's window, oldest
+	// first, and nameCHs each name's update hashes with them (rule_update.go).
+	windowCHs []wire.Hash128
+	nameCHs   map[string][]wire.Hash128
+	net       *netparams.Network
 	// b is the block being applied, last = b-1 the last processed block.
 	b, last int64
 	epoch   *netparams.Epoch

@@ -60,17 +60,29 @@ func (e *engine) checkUpdate(ctx context.Context, op BlockOp, u *wire.NameUpdate
 }
 
 // resolveUpdate finds the name and consensus hash whose hash128 is h.
+// The hashes of a name with the window's consensus hashes are the same for
+// the whole block: they are computed once per name and block.
 func (e *engine) resolveUpdate(names []string, h wire.Hash128) (string, wire.Hash128, bool) {
-	var chs []wire.Hash128
-	for j := e.b - e.net.ConsensusWindow; j < e.b; j++ {
-		if ch, ok := e.db.chAt(j); ok {
-			chs = append(chs, ch)
+	if e.windowCHs == nil {
+		for j := e.b - e.net.ConsensusWindow; j < e.b; j++ {
+			if ch, ok := e.db.chAt(j); ok {
+				e.windowCHs = append(e.windowCHs, ch)
+			}
 		}
+		e.nameCHs = map[string][]wire.Hash128{}
 	}
 	for _, name := range names {
-		for _, ch := range chs {
-			if wire.NameConsensusHash(name, ch) == h {
-				return name, ch, true
+		hs, ok := e.nameCHs[name]
+		if !ok {
+			hs = make([]wire.Hash128, len(e.windowCHs))
+			for i, ch := range e.windowCHs {
+				hs[i] = wire.NameConsensusHash(name, ch)
+			}
+			e.nameCHs[name] = hs
+		}
+		for i, nh := range hs {
+			if nh == h {
+				return name, e.windowCHs[i], true
 			}
 		}
 	}

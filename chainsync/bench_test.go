@@ -1,0 +1,140 @@
+package chainsync
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/zonemirror/zonemirror/chainsync/txbuild"
+	"github.com/zonemirror/zonemirror/internal/testbtcd"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// The sync benchmark runs over a simnet chain of 2,000+ blocks carrying
+// 20,000+ name operations, built once (about a minute) into
+// $ZONEMIRROR_BENCH_CHAIN, default the user cache folder, and reused: simnet
+// keeps its chain when btcd restarts.
+
+const benchChainVersion = "v1"
+
+func benchNet() *netparams.Network {
+	n := testNet()
+	n.Wire = wire.SimnetParams
+	return n
+}
+
+type benchMeta struct {
+	Tip, Operations int64
+}
+
+// benchChain starts btcd on the cached benchmark chain, building it first
+// if needed.
+func benchChain(b *testing.B) (*testbtcd.Node, benchMeta) {
+	b.Helper()
+	dir := os.Getenv("ZONEMIRROR_BENCH_CHAIN")
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir = filepath.Join(cache, "zonemirror", "bench-chain-"+benchChainVersion)
+	}
+	metaPath := filepath.Join(dir, "chain.json")
+	miner := txbuild.KeyFromSeed("bench miner", benchNet().Wire)
+	if raw, err := os.ReadFile(metaPath); err == nil {
+		var m benchMeta
+		if err := json.Unmarshal(raw, &m); err != nil {
+			b.Fatal(err)
+		}
+		node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: miner.Address})
+		return node, m
+	}
+	b.Logf("building the benchmark chain in %s (once)", dir)
+	os.RemoveAll(dir)
+	start := time.Now()
+	node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: miner.Address})
+	c := startTestChain(b, benchNet(), miner, node)
+	names := c.buildNames("bench", 670, 10)
+	tip, _ := c.db.Tip()
+	m := benchMeta{Tip: tip, Operations: c.sync.Status().Operations}
+	if len(names) != 6700 || m.Tip < 2000 || m.Operations < 20_000 {
+		b.Fatalf("built %d names, %d blocks, %d operations", len(names), m.Tip, m.Operations)
+	}
+	counts, _ := c.db.RejectionCounts(context.Background())
+	if len(counts) != 0 {
+		b.Fatalf("the benchmark chain has refused operations: %v", counts)
+	}
+	raw, _ := json.Marshal(m)
+	if err := os.WriteFile(metaPath, raw, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built %d blocks with %d operations in %s", m.Tip, m.Operations, time.Since(start).Round(time.Second))
+	return node, m
+}
+
+// BenchmarkSync syncs the benchmark chain into a namedb on disk, side by
+// side with a loop that only fetches the same raw blocks from the same
+// node over the same websocket (the limit). Target: sync ≥ 80% of the raw
+// fetch rate.
+func BenchmarkSync(b *testing.B) {
+	node, m := benchChain(b)
+	ctx := context.Background()
+	b.Run("raw-fetch", func(b *testing.B) {
+		var blocks int64
+		var elapsed time.Duration
+		for b.Loop() {
+			n, err := dialNode(nodeConfig(node))
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			for f := range n.fetch(ctx, 1, m.Tip, 64) {
+				if f.err != nil {
+					b.Fatal(f.err)
+				}
+				blocks++
+			}
+			elapsed += time.Since(start)
+			n.close()
+		}
+		b.ReportMetric(float64(blocks)/elapsed.Seconds(), "blocks/s")
+	})
+	b.Run("sync", func(b *testing.B) {
+		var blocks, ops int64
+		var elapsed time.Duration
+		for b.Loop() {
+			db, err := namedb.Open(ctx, filepath.Join(b.TempDir(), "names"), benchNet())
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := New(Config{Node: nodeConfig(node), PollEvery: time.Millisecond}, db)
+			sctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			start := time.Now()
+			go func() { done <- s.Run(sctx) }()
+			for {
+				if tip, _ := db.Tip(); tip >= m.Tip {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			elapsed += time.Since(start)
+			cancel()
+			<-done
+			blocks += m.Tip
+			ops += s.Status().Operations
+			if got := s.Status().Operations; got != m.Operations {
+				b.Fatalf("synced %d operations, the chain has %d", got, m.Operations)
+			}
+			db.Close()
+		}
+		b.ReportMetric(float64(blocks)/elapsed.Seconds(), "blocks/s")
+		b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
+	})
+}
+

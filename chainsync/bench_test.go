@@ -137,4 +137,3 @@ func BenchmarkSync(b *testing.B) {
 		b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
 	})
 }
-

@@ -183,3 +183,18 @@ func TestValidate(t *testing.T) {
 		t.Errorf("no epochs: %v", err)
 	}
 }
+
+func TestNamed(t *testing.T) {
+	for _, name := range []string{"mainnet", "regtest", "simnet"} {
+		n, err := Named(name)
+		if err != nil || n.Name != name || n.Validate() != nil {
+			t.Errorf("%s: %+v %v", name, n, err)
+		}
+	}
+	if n, _ := Named("simnet"); n.Wire != wire.SimnetParams {
+		t.Error("simnet has not simnet addresses")
+	}
+	if _, err := Named("testnet3"); err == nil {
+		t.Error("unknown network accepted")
+	}
+}

@@ -221,3 +221,23 @@ func (n *Network) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Named returns a built-in network: "mainnet", "regtest" (the devnet on
+// btcd regtest, testnet addresses) or "simnet" (the devnet on btcd simnet,
+// which keeps its chain across restarts). A devnet of other parameters is
+// made from Devnet.
+func Named(name string) (*Network, error) {
+	switch name {
+	case "mainnet":
+		return Mainnet(), nil
+	case "regtest":
+		n := Devnet()
+		n.Name = "regtest"
+		return n, nil
+	case "simnet":
+		n := Devnet()
+		n.Name, n.Wire = "simnet", wire.SimnetParams
+		return n, nil
+	}
+	return nil, fmt.Errorf("unknown network %q (mainnet, regtest or simnet)", name)
+}

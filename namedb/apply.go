@@ -86,9 +86,10 @@ type engine struct {
 	// index of the block's last whitelist entry.
 	rejected    map[string]int64
 	whitelisted int64
-	// lastRecord is the name record putName wrote last and lastRecordJSON
-	// its JSON, which the operation's API row reuses.
-	lastRecord     *NameRecord
+	// lastRecord is the record (*NameRecord or *PreorderRecord) written
+	// last and lastRecordJSON its JSON, which the operation's API row
+	// reuses.
+	lastRecord     any
 	lastRecordJSON []byte
 	// windowCHs are the consensus hashes of the block's window, oldest
 	// first, and nameCHs each name's update hashes with them (rule_update.go).
@@ -307,7 +308,7 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 		res.Whitelisted++
 	}
 	var rec []byte
-	if r, ok := c.apiRecord.(*NameRecord); ok && r == e.lastRecord && len(c.extra) == 0 {
+	if c.apiRecord != nil && c.apiRecord == e.lastRecord && len(c.extra) == 0 {
 		rec = e.lastRecordJSON
 	} else if rec, err = apiRecord(c.apiRecord, c.extra); err != nil {
 		return "", err

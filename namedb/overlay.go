@@ -190,9 +190,11 @@ func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespa
 
 // putPreorder writes a new pending preorder.
 func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
-	if err := e.w.putPreorder(rec); err != nil {
+	js, err := e.w.putPreorder(rec)
+	if err != nil {
 		return err
 	}
+	e.lastRecord, e.lastRecordJSON = rec, js
 	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec}
 	return nil
 }

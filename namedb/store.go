@@ -355,13 +355,13 @@ func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord, raw []b
 }
 
 // putPreorder writes a new pending preorder (the rules made sure none is
-// pending with its hash).
-func (w *blockWriter) putPreorder(p *PreorderRecord) error {
+// pending with its hash) and returns its JSON.
+func (w *blockWriter) putPreorder(p *PreorderRecord) ([]byte, error) {
 	js, err := json.Marshal(p)
 	if err != nil {
-		return fmt.Errorf("encode preorder: %w", err)
+		return nil, fmt.Errorf("encode preorder: %w", err)
 	}
-	return w.create(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), js)
+	return js, w.create(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), js)
 }
 
 // consumePreorder deletes a pending preorder whose stored bytes are raw

@@ -2,10 +2,13 @@ package disk
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/conformance"
+	"github.com/zonemirror/zonemirror/plugins/host"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
 )
 
 // newTestDisk opens a disk driver on a fresh temp folder. The suite runs
@@ -67,4 +70,23 @@ func TestConformanceReadOnly(t *testing.T) {
 			}
 		},
 	})
+}
+
+func TestMain(m *testing.M) {
+	hosttest.Main(m, map[string]plugins.OpenFunc{"disk": Open})
+}
+
+// Through the plugin boundary: a real driver process per Open, a kill -9
+// and relaunch per Restart.
+func TestConformanceProcess(t *testing.T) {
+	h := hosttest.New(t, map[string]plugins.OpenFunc{"disk": Open}, nil)
+	n := 0
+	conformance.Run(t, hosttest.Harness(h, func(t *testing.T) host.DriverConfig {
+		n++
+		return host.DriverConfig{
+			Name:   fmt.Sprintf("disk-%d", n),
+			Driver: "disk",
+			Config: hosttest.JSON(map[string]any{"dir": t.TempDir(), "fsync": false}),
+		}
+	}))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -30,12 +31,35 @@ func DecodeConfig(raw []byte, dst any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return fmt.Errorf("%w: unknown key %s", ErrBadConfig, strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
+		if key := failingKey(raw, dst); key != "" {
+			return fmt.Errorf("%w: key %q: %v", ErrBadConfig, key, err)
+		}
 		return fmt.Errorf("%w: %v", ErrBadConfig, err)
 	}
 	if dec.More() {
 		return fmt.Errorf("%w: trailing data after the config object", ErrBadConfig)
 	}
 	return nil
+}
+
+// failingKey finds the top-level key whose value dst's type refuses (for
+// errors such as a bad duration, which encoding/json reports without it).
+func failingKey(raw []byte, dst any) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return ""
+	}
+	t := reflect.TypeOf(dst)
+	if t.Kind() != reflect.Pointer {
+		return ""
+	}
+	for k, v := range obj {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: v})
+		if json.Unmarshal(one, reflect.New(t.Elem()).Interface()) != nil {
+			return k
+		}
+	}
+	return ""
 }
 
 // Duration is a time.Duration that reads and writes as a Go duration string

@@ -1,0 +1,147 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/zonemirror/zonemirror/internal/testminio"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/conformance"
+	"github.com/zonemirror/zonemirror/plugins/host"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
+)
+
+func TestMain(m *testing.M) {
+	hosttest.Main(m, map[string]plugins.OpenFunc{"s3": Open})
+}
+
+var prefixes atomic.Int64
+
+// testConfig returns a driver config with a prefix of its own, so that every
+// Open of the suite starts empty in the one bucket.
+func testConfig(srv *testminio.Server) map[string]any {
+	return srv.DriverConfig("records", fmt.Sprintf("t%d/", prefixes.Add(1)))
+}
+
+func newDriver(t *testing.T, cfg map[string]any) plugins.Driver {
+	t.Helper()
+	d, err := Open(context.Background(), plugins.Setup{Name: "s3", Config: hosttest.JSON(cfg), Logger: hosttest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestConformanceMinIO(t *testing.T) {
+	srv := testminio.Start(t)
+	srv.CreateBucket(t, "records")
+	t.Run("InProcess", func(t *testing.T) {
+		cfgs := map[plugins.Driver]map[string]any{}
+		conformance.Run(t, conformance.Harness{
+			Open: func(t *testing.T) plugins.Driver {
+				c := testConfig(srv)
+				d := newDriver(t, c)
+				cfgs[d] = c
+				return d
+			},
+			Restart: func(t *testing.T, d plugins.Driver) plugins.Driver {
+				d.Close()
+				n := newDriver(t, cfgs[d])
+				cfgs[n] = cfgs[d]
+				return n
+			},
+		})
+	})
+	t.Run("Process", func(t *testing.T) {
+		h := hosttest.New(t, map[string]plugins.OpenFunc{"s3": Open}, nil)
+		n := 0
+		conformance.Run(t, hosttest.Harness(h, func(t *testing.T) host.DriverConfig {
+			n++
+			return host.DriverConfig{Name: fmt.Sprintf("s3-%d", n), Driver: "s3", Config: hosttest.JSON(testConfig(srv))}
+		}))
+	})
+	t.Run("StorageClass", func(t *testing.T) {
+		c := testConfig(srv)
+		c["storage_class"] = "REDUCED_REDUNDANCY"
+		d := newDriver(t, c)
+		v := []byte("stored in a class of its own")
+		k := plugins.SumKey(v)
+		if err := d.Put(context.Background(), k, v); err != nil {
+			t.Fatal(err)
+		}
+		out, err := srv.Client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("records"), Key: aws.String(c["prefix"].(string) + k.String())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.StorageClass != "REDUCED_REDUNDANCY" {
+			t.Errorf("storage class %q", out.StorageClass)
+		}
+	})
+	t.Run("MissingBucket", func(t *testing.T) {
+		c := testConfig(srv)
+		c["bucket"] = "no-such-bucket"
+		d := newDriver(t, c)
+		st, err := d.Stat(context.Background())
+		if err != nil || st.Healthy {
+			t.Errorf("Stat on a missing bucket: %+v, %v; want unhealthy", st, err)
+		}
+		_, err = d.Get(context.Background(), plugins.SumKey([]byte("x")))
+		if err == nil || errors.Is(err, plugins.ErrNotFound) {
+			t.Errorf("Get on a missing bucket: %v; want an error that is not a miss", err)
+		}
+	})
+	t.Run("BadCredentials", func(t *testing.T) {
+		c := testConfig(srv)
+		c["secret_access_key"] = "wrong"
+		d := newDriver(t, c)
+		v := []byte("x")
+		if err := d.Put(context.Background(), plugins.SumKey(v), v); err == nil {
+			t.Error("Put with a wrong secret succeeded")
+		}
+	})
+	t.Run("Outage", func(t *testing.T) {
+		d := newDriver(t, testConfig(srv))
+		srv.Kill()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_, err := d.Get(ctx, plugins.SumKey([]byte("x")))
+		if !errors.Is(err, plugins.ErrUnavailable) {
+			t.Errorf("Get with MinIO down: %v, want ErrUnavailable", err)
+		}
+		v := []byte("y")
+		if err := d.Put(ctx, plugins.SumKey(v), v); !errors.Is(err, plugins.ErrUnavailable) {
+			t.Errorf("Put with MinIO down: %v, want ErrUnavailable", err)
+		}
+		if st, err := d.Stat(ctx); err != nil || st.Healthy {
+			t.Errorf("Stat with MinIO down: %+v, %v", st, err)
+		}
+	})
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := []struct{ cfg, key string }{
+		{`{}`, `"bucket"`},
+		{`{"bucket":"b","checksums":"always"}`, `"checksums"`},
+		{`{"bucket":"b","storage_class":"COLD"}`, `"storage_class"`},
+		{`{"bucket":"b","access_key_id":"a"}`, `"secret_access_key"`},
+		{`{"bucket":"b","max_attempts":99}`, `"max_attempts"`},
+		{`{"bucket":"b","max_backoff":"soon"}`, `max_backoff`},
+		{`{"bucket":"b","bukket":"c"}`, `"bukket"`},
+		{`{"bucket":"b","path_style":"yes"}`, `"path_style"`},
+	}
+	for _, c := range cases {
+		_, err := Open(context.Background(), plugins.Setup{Name: "s3", Config: []byte(c.cfg)})
+		if !errors.Is(err, plugins.ErrBadConfig) || !strings.Contains(err.Error(), c.key) {
+			t.Errorf("%s: %v, want ErrBadConfig naming %s", c.cfg, err, c.key)
+		}
+	}
+}

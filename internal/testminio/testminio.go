@@ -2,7 +2,7 @@
 // version pinned in tools/go.mod (`go tool -modfile=tools/go.mod -n minio`
 // builds it into Go's cache on first use, about two minutes cold, and
 // prints its path), listening on 127.0.0.1 only, on random ports, with its
-// data in a temp folder, stopped when the test ends. The server process
+// data in a temp folder (on /dev/shm where there is one), stopped when the test ends. The server process
 // gets a parent-death signal, so a killed test run leaves no MinIO behind.
 package testminio
 
@@ -91,6 +91,19 @@ func repoRoot() (string, error) {
 	}
 }
 
+// dataDir returns the folder for the server's data: on /dev/shm (tmpfs)
+// when there is one, so that tests are not bound by fsync on a shared
+// disk, else in t's temp folder. It is removed when t ends.
+func dataDir(t testing.TB) string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if d, err := os.MkdirTemp("/dev/shm", "zonemirror-minio-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(d) })
+			return d
+		}
+	}
+	return t.TempDir()
+}
+
 // freePort returns a port that was free on 127.0.0.1 a moment ago.
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -109,9 +122,10 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := dataDir(t)
 	var last error
 	for try := 0; try < 3; try++ { // a port taken between freePort and bind: try again
-		s, err := start(bin, t.TempDir())
+		s, err := start(bin, filepath.Join(dir, fmt.Sprint(try)))
 		if err == nil {
 			t.Cleanup(s.Stop)
 			return s

@@ -33,7 +33,8 @@ func newTestDisk(t *testing.T, dir string) *Disk {
 	return d
 }
 
-// In-process: a restart closes the driver and opens a new one on the folder.
+// In-process, on the real disk: a restart closes the driver and opens a
+// new one on the folder.
 func TestConformanceInProcess(t *testing.T) {
 	dirs := map[plugins.Driver]string{}
 	conformance.Run(t, conformance.Harness{
@@ -62,7 +63,7 @@ func TestConformanceReadOnly(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
 		ListKeys: 2000,
 		Open: func(t *testing.T) plugins.Driver {
-			dir := t.TempDir()
+			dir := hosttest.MemDir(t)
 			w := newTestDisk(t, dir)
 			d := open(t, dir)
 			writers[d] = w
@@ -95,7 +96,7 @@ func TestConformanceProcess(t *testing.T) {
 		return host.DriverConfig{
 			Name:   fmt.Sprintf("disk-%d", n),
 			Driver: "disk",
-			Config: hosttest.JSON(map[string]any{"dir": t.TempDir(), "fsync": false}),
+			Config: hosttest.JSON(map[string]any{"dir": hosttest.MemDir(t), "fsync": false}),
 		}
 	}))
 }

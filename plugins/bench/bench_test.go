@@ -1,0 +1,187 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zonemirror/zonemirror/internal/testminio"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/disk"
+	"github.com/zonemirror/zonemirror/plugins/host"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
+	"github.com/zonemirror/zonemirror/plugins/s3"
+)
+
+var builtins = map[string]plugins.OpenFunc{"disk": disk.Open, "s3": s3.Open}
+
+func TestMain(m *testing.M) { hosttest.Main(m, builtins) }
+
+// target is one way of reaching a driver.
+type target struct {
+	name string
+	open func(b *testing.B) plugins.Driver
+}
+
+func diskConfig(b *testing.B) host.DriverConfig {
+	return host.DriverConfig{Name: "disk", Driver: "disk", Config: hosttest.JSON(map[string]any{"dir": b.TempDir()})}
+}
+
+var (
+	minioOnce sync.Once
+	minio     *testminio.Server
+	minioStop func()
+)
+
+func targets() []target {
+	return []target{
+		{"disk-inprocess", func(b *testing.B) plugins.Driver {
+			d, err := disk.New(disk.Config{Dir: b.TempDir()}, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}},
+		{"disk-plugin-mtls", func(b *testing.B) plugins.Driver {
+			h := hosttest.New(b, builtins, nil)
+			return hosttest.Start(b, h, diskConfig(b))
+		}},
+		{"disk-plugin-nomtls", func(b *testing.B) plugins.Driver {
+			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableMTLS = true })
+			return hosttest.Start(b, h, diskConfig(b))
+		}},
+		{"s3-minio-plugin", func(b *testing.B) plugins.Driver {
+			srv := sharedMinIO(b)
+			h := hosttest.New(b, builtins, nil)
+			cfg := srv.DriverConfig("bench", fmt.Sprintf("%d/", time.Now().UnixNano()))
+			return hosttest.Start(b, h, host.DriverConfig{Name: "s3", Driver: "s3", Config: hosttest.JSON(cfg)})
+		}},
+	}
+}
+
+// sharedMinIO starts one MinIO for all benchmarks of the run (stopped by
+// TestMain's exit; its process has a parent-death signal).
+func sharedMinIO(b *testing.B) *testminio.Server {
+	minioOnce.Do(func() {
+		minio = testminio.Start(&keepAlive{B: b})
+		minio.CreateBucket(b, "bench")
+	})
+	if minio == nil {
+		b.Fatal("MinIO did not start")
+	}
+	return minio
+}
+
+// keepAlive is a testing.TB whose cleanups never run, so a server started
+// for the first benchmark outlives it.
+type keepAlive struct{ *testing.B }
+
+func (k *keepAlive) Cleanup(func()) {}
+func (k *keepAlive) TempDir() string {
+	d, err := os.MkdirTemp("", "zonemirror-bench")
+	if err != nil {
+		k.Fatal(err)
+	}
+	return d
+}
+
+func records(n, size int) ([]plugins.Key, [][]byte) {
+	keys, vals := make([]plugins.Key, n), make([][]byte, n)
+	for i := range vals {
+		vals[i] = make([]byte, size)
+		_, _ = rand.Read(vals[i])
+		keys[i] = plugins.SumKey(vals[i])
+	}
+	return keys, vals
+}
+
+// run does b.N calls of op from callers goroutines and reports ops/s,
+// p50 and p99.
+func run(b *testing.B, callers int, op func(i int) error) {
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for g := 0; g < callers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				t := time.Now()
+				if err := op(i); err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
+				}
+				lat[i] = time.Since(t)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	b.StopTimer()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/el.Seconds(), "ops/s")
+	b.ReportMetric(float64(lat[b.N/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[b.N*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(0, "ns/op") // the custom metrics say it better
+}
+
+func BenchmarkGet(b *testing.B) {
+	for _, tg := range targets() {
+		b.Run(tg.name, func(b *testing.B) {
+			d := tg.open(b)
+			for _, size := range []int{4 << 10, 40 << 10} {
+				keys, vals := records(256, size)
+				ctx := context.Background()
+				for i := range keys {
+					if err := d.Put(ctx, keys[i], vals[i]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for _, callers := range []int{1, 16} {
+					b.Run(fmt.Sprintf("%dKB/callers=%d", size>>10, callers), func(b *testing.B) {
+						b.SetBytes(int64(size))
+						run(b, callers, func(i int) error {
+							_, err := d.Get(ctx, keys[i%len(keys)])
+							return err
+						})
+					})
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkPut(b *testing.B) {
+	for _, tg := range targets() {
+		b.Run(tg.name, func(b *testing.B) {
+			d := tg.open(b)
+			for _, size := range []int{4 << 10, 40 << 10} {
+				for _, callers := range []int{1, 16} {
+					b.Run(fmt.Sprintf("%dKB/callers=%d", size>>10, callers), func(b *testing.B) {
+						b.StopTimer()
+						keys, vals := records(b.N, size)
+						b.SetBytes(int64(size))
+						ctx := context.Background()
+						run(b, callers, func(i int) error { return d.Put(ctx, keys[i], vals[i]) })
+					})
+				}
+			}
+		})
+	}
+}

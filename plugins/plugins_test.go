@@ -142,7 +142,7 @@ func (d *memDriver) Stat(context.Context) (Status, error) {
 func (d *memDriver) Close() error { return nil }
 
 // serve runs the gRPC server adapter on an in-memory connection.
-func serve(t *testing.T, open OpenFunc) (*Client, driverpb.DriverClient) {
+func serve(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient) {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	s := grpc.NewServer()

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -64,12 +63,6 @@ func Serve(open OpenFunc) {
 	// go-plugin swaps os.Stderr for a pipe while serving; logs go to the
 	// real stderr, which the host reads line by line.
 	stderr := os.Stderr
-	// A driver's live heap is small and its garbage is per-call buffers:
-	// collecting less often halves the boundary's cost at 16 callers
-	// (measured, see plugins/README.md). An operator's GOGC wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	logger := slog.New(NewPluginLogHandler(stderr, slog.LevelInfo))
 	slog.SetDefault(logger)
 	srv := newServer(open, logger)

@@ -56,6 +56,7 @@ func targets() []target {
 			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableMTLS = true })
 			return hosttest.Start(b, h, diskConfig(b))
 		}},
+
 		{"s3-minio-plugin", func(b *testing.B) plugins.Driver {
 			srv := sharedMinIO(b)
 			h := hosttest.New(b, builtins, nil)

@@ -81,3 +81,14 @@ type Setup struct {
 // OpenFunc opens a driver from its setup. It validates the config once and
 // returns an error wrapping ErrBadConfig that names the bad key.
 type OpenFunc func(ctx context.Context, s Setup) (Driver, error)
+
+// CountKeys drains keys and returns how many there were: the Allow of a
+// driver that keeps no whitelist (one written only by the host, which
+// verifies every record).
+func CountKeys(keys iter.Seq[Key]) int {
+	n := 0
+	for range keys {
+		n++
+	}
+	return n
+}

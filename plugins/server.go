@@ -53,6 +53,20 @@ func (s *server) driver() (Driver, error) {
 	return *d, nil
 }
 
+// keyed returns the configured driver and a request's key, or the status
+// error of whichever is missing.
+func (s *server) keyed(key []byte) (Driver, Key, error) {
+	d, err := s.driver()
+	if err != nil {
+		return nil, Key{}, err
+	}
+	k, err := KeyFromBytes(key)
+	if err != nil {
+		return nil, Key{}, statusError(err)
+	}
+	return d, k, nil
+}
+
 func (s *server) Configure(ctx context.Context, req *driverpb.ConfigureRequest) (*driverpb.ConfigureResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -79,13 +93,9 @@ func (s *server) Configure(ctx context.Context, req *driverpb.ConfigureRequest) 
 }
 
 func (s *server) Get(ctx context.Context, req *driverpb.GetRequest) (*driverpb.GetResponse, error) {
-	d, err := s.driver()
+	d, k, err := s.keyed(req.GetKey())
 	if err != nil {
 		return nil, err
-	}
-	k, err := KeyFromBytes(req.GetKey())
-	if err != nil {
-		return nil, statusError(err)
 	}
 	v, err := d.Get(ctx, k)
 	if errors.Is(err, ErrNotFound) {
@@ -98,13 +108,9 @@ func (s *server) Get(ctx context.Context, req *driverpb.GetRequest) (*driverpb.G
 }
 
 func (s *server) Put(ctx context.Context, req *driverpb.PutRequest) (*driverpb.PutResponse, error) {
-	d, err := s.driver()
+	d, k, err := s.keyed(req.GetKey())
 	if err != nil {
 		return nil, err
-	}
-	k, err := KeyFromBytes(req.GetKey())
-	if err != nil {
-		return nil, statusError(err)
 	}
 	if err := CheckValue(k, req.GetValue()); err != nil {
 		return nil, statusError(err)
@@ -116,13 +122,9 @@ func (s *server) Put(ctx context.Context, req *driverpb.PutRequest) (*driverpb.P
 }
 
 func (s *server) Has(ctx context.Context, req *driverpb.HasRequest) (*driverpb.HasResponse, error) {
-	d, err := s.driver()
+	d, k, err := s.keyed(req.GetKey())
 	if err != nil {
 		return nil, err
-	}
-	k, err := KeyFromBytes(req.GetKey())
-	if err != nil {
-		return nil, statusError(err)
 	}
 	ok, err := d.Has(ctx, k)
 	if err != nil {
@@ -132,13 +134,9 @@ func (s *server) Has(ctx context.Context, req *driverpb.HasRequest) (*driverpb.H
 }
 
 func (s *server) Delete(ctx context.Context, req *driverpb.DeleteRequest) (*driverpb.DeleteResponse, error) {
-	d, err := s.driver()
+	d, k, err := s.keyed(req.GetKey())
 	if err != nil {
 		return nil, err
-	}
-	k, err := KeyFromBytes(req.GetKey())
-	if err != nil {
-		return nil, statusError(err)
 	}
 	if err := d.Delete(ctx, k); err != nil {
 		return nil, statusError(err)

@@ -27,6 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/zonemirror/zonemirror/internal/testdir"
 )
 
 // Server is a running MinIO.
@@ -91,19 +93,6 @@ func repoRoot() (string, error) {
 	}
 }
 
-// dataDir returns the folder for the server's data: on /dev/shm (tmpfs)
-// when there is one, so that tests are not bound by fsync on a shared
-// disk, else in t's temp folder. It is removed when t ends.
-func dataDir(t testing.TB) string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if d, err := os.MkdirTemp("/dev/shm", "zonemirror-minio-"); err == nil {
-			t.Cleanup(func() { os.RemoveAll(d) })
-			return d
-		}
-	}
-	return t.TempDir()
-}
-
 // freePort returns a port that was free on 127.0.0.1 a moment ago.
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -122,7 +111,7 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := dataDir(t)
+	dir := testdir.Mem(t) // tmpfs where there is one: tests are not bound by fsync on a shared disk
 	var last error
 	for try := 0; try < 3; try++ { // a port taken between freePort and bind: try again
 		s, err := start(bin, filepath.Join(dir, fmt.Sprint(try)))

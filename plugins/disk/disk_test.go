@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/testdir"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/conformance"
 	"github.com/zonemirror/zonemirror/plugins/host"
@@ -63,7 +64,7 @@ func TestConformanceReadOnly(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
 		ListKeys: 2000,
 		Open: func(t *testing.T) plugins.Driver {
-			dir := hosttest.MemDir(t)
+			dir := testdir.Mem(t)
 			w := newTestDisk(t, dir)
 			d := open(t, dir)
 			writers[d] = w
@@ -96,7 +97,7 @@ func TestConformanceProcess(t *testing.T) {
 		return host.DriverConfig{
 			Name:   fmt.Sprintf("disk-%d", n),
 			Driver: "disk",
-			Config: hosttest.JSON(map[string]any{"dir": hosttest.MemDir(t), "fsync": false}),
+			Config: hosttest.JSON(map[string]any{"dir": testdir.Mem(t), "fsync": false}),
 		}
 	}))
 }

@@ -179,11 +179,7 @@ func (d *Driver) List(ctx context.Context, opt plugins.ListOptions, fn func([]pl
 // Allow implements plugins.Driver: a read-only mirror takes no records
 // from the network, so it has no whitelist to keep.
 func (d *Driver) Allow(_ context.Context, keys iter.Seq[plugins.Key]) (int, error) {
-	n := 0
-	for range keys {
-		n++
-	}
-	return n, nil
+	return plugins.CountKeys(keys), nil
 }
 
 // Stat implements plugins.Driver: healthy when the list endpoint answers.

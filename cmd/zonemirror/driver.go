@@ -9,6 +9,7 @@ import (
 
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/disk"
+	"github.com/zonemirror/zonemirror/plugins/s3"
 )
 
 // builtinDrivers are the storage drivers built into this binary, by kind:
@@ -16,6 +17,7 @@ import (
 // in-process for tiers configured with in_process.
 var builtinDrivers = map[string]plugins.OpenFunc{
 	"disk": disk.Open,
+	"s3":   s3.Open,
 }
 
 func init() {

@@ -1,4 +1,3 @@
-// Package testdir gives tests folders on a fast filesystem.
 package testdir
 
 import (

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -108,6 +110,44 @@ func TestConformanceMinIO(t *testing.T) {
 		if err := d.Put(context.Background(), plugins.SumKey(v), v); err == nil {
 			t.Error("Put with a wrong secret succeeded")
 		}
+	})
+	// Credentials from the AWS environment and from a shared-credentials
+	// profile, none in the config.
+	t.Run("CredentialChain", func(t *testing.T) {
+		noCreds := func() map[string]any {
+			c := testConfig(srv)
+			delete(c, "access_key_id")
+			delete(c, "secret_access_key")
+			return c
+		}
+		roundTrip := func(t *testing.T, c map[string]any) {
+			t.Helper()
+			d := newDriver(t, c)
+			v := []byte("credentials from the chain: " + t.Name())
+			if err := d.Put(context.Background(), plugins.SumKey(v), v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dir := t.TempDir()
+		t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+		t.Setenv("AWS_PROFILE", "")
+		// Never ask an instance-metadata endpoint off this machine.
+		t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+		t.Run("Environment", func(t *testing.T) {
+			t.Setenv("AWS_ACCESS_KEY_ID", srv.AccessKey)
+			t.Setenv("AWS_SECRET_ACCESS_KEY", srv.SecretKey)
+			roundTrip(t, noCreds())
+		})
+		t.Run("Profile", func(t *testing.T) {
+			creds := fmt.Sprintf("[mirror]\naws_access_key_id = %s\naws_secret_access_key = %s\n", srv.AccessKey, srv.SecretKey)
+			if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := noCreds()
+			c["profile"] = "mirror"
+			roundTrip(t, c)
+		})
 	})
 	t.Run("Outage", func(t *testing.T) {
 		d := newDriver(t, testConfig(srv))

@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -148,6 +153,71 @@ func TestConformanceMinIO(t *testing.T) {
 			c["profile"] = "mirror"
 			roundTrip(t, c)
 		})
+	})
+	// Throttling and 5xx answers are retried with backoff: a proxy in front
+	// of MinIO answers 503 to the first try of every request.
+	t.Run("RetriesWithBackoff", func(t *testing.T) {
+		target, err := url.Parse(srv.Endpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var refused atomic.Int64
+		flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := r.Method + " " + r.URL.String()
+			mu.Lock()
+			seen[key]++
+			first := seen[key] == 1
+			mu.Unlock()
+			if first {
+				refused.Add(1)
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>try again</Message></Error>`)
+				return
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		defer flaky.Close()
+		c := testConfig(srv)
+		c["endpoint"] = flaky.URL
+		c["max_attempts"] = 3
+		d := newDriver(t, c)
+		ctx := context.Background()
+		v := []byte("stored on the second try")
+		k := plugins.SumKey(v)
+		if err := d.Put(ctx, k, v); err != nil {
+			t.Fatalf("Put through a server that refuses first tries: %v", err)
+		}
+		if got, err := d.Get(ctx, k); err != nil || string(got) != string(v) {
+			t.Fatalf("Get: %q, %v", got, err)
+		}
+		if refused.Load() < 2 {
+			t.Fatalf("the proxy refused %d requests; the test did not exercise retries", refused.Load())
+		}
+		// With a single attempt the same refusal is an error.
+		c["max_attempts"] = 1
+		d1 := newDriver(t, c)
+		w := []byte("no retry")
+		if err := d1.Put(ctx, plugins.SumKey(w), w); !errors.Is(err, plugins.ErrUnavailable) {
+			t.Errorf("Put with max_attempts 1 through a refusing server: %v, want ErrUnavailable (503)", err)
+		}
+	})
+	// The SDK's own default (checksums when supported) against MinIO.
+	t.Run("ChecksumsWhenSupported", func(t *testing.T) {
+		c := testConfig(srv)
+		c["checksums"] = "when_supported"
+		d := newDriver(t, c)
+		v := make([]byte, 40960)
+		k := plugins.SumKey(v)
+		if err := d.Put(context.Background(), k, v); err != nil {
+			t.Fatalf("Put: %v", err)
+		}
+		if got, err := d.Get(context.Background(), k); err != nil || len(got) != len(v) {
+			t.Fatalf("Get: %d bytes, %v", len(got), err)
+		}
 	})
 	t.Run("Outage", func(t *testing.T) {
 		d := newDriver(t, testConfig(srv))

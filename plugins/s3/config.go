@@ -44,7 +44,8 @@ type Config struct {
 	// Checksums selects when request checksums are computed and response
 	// checksums validated: "when_required" (the default, works with AWS
 	// and with S3-compatible servers that do not know the newer checksum
-	// headers) or "when_supported" (the SDK's default, AWS only).
+	// headers) or "when_supported" (the SDK's default: AWS, and servers
+	// that know the CRC headers — the pinned MinIO does — but not all).
 	Checksums string `json:"checksums,omitempty"`
 	// MaxAttempts is how many times a request is tried (the first try
 	// included) on throttling, 5xx and connection errors, with jittered

@@ -30,7 +30,11 @@ type Driver interface {
 	// Allow adds keys to the driver's whitelist and returns how many it
 	// took. Drivers that are written to only by the host may ignore them.
 	Allow(ctx context.Context, keys iter.Seq[Key]) (int, error)
-	// Stat reports the driver's health and, where cheap, its size.
+	// Stat reports the driver's health and, where cheap, its size. It must
+	// answer within a second even when the backing store does not (report
+	// Healthy false): the host relaunches a driver whose Stat fails three
+	// times in a row, which is right for a hung driver and wrong for a
+	// slow backend.
 	Stat(ctx context.Context) (Status, error)
 	// Close releases the driver's resources.
 	Close() error

@@ -100,9 +100,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger) (*Driver, error) {
 		o.UsePathStyle = c.PathStyle
 	})
 	d := &Driver{c: c, client: client, logger: logger}
-	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if _, err := client.HeadBucket(hctx, &s3.HeadBucketInput{Bucket: aws.String(c.Bucket)}); err != nil {
+	if _, err := client.HeadBucket(hctx, &s3.HeadBucketInput{Bucket: aws.String(c.Bucket)},
+		func(o *s3.Options) { o.RetryMaxAttempts = 1 }); err != nil {
 		logger.Warn("bucket not reachable yet", "bucket", c.Bucket, "endpoint", c.Endpoint, "err", err)
 	}
 	return d, nil
@@ -239,7 +240,13 @@ func (d *Driver) Stat(ctx context.Context) (plugins.Status, error) {
 		Info:    plugins.Info{Driver: "s3", Version: Version, ReadOnly: d.c.ReadOnly},
 		Healthy: true, Records: -1, Bytes: -1, FreeBytes: -1,
 	}
-	if _, err := d.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(d.c.Bucket)}); err != nil {
+	// One try, one second: Stat says how the bucket is now, and must answer
+	// the host's health check even while S3 does not.
+	hctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	_, err := d.client.HeadBucket(hctx, &s3.HeadBucketInput{Bucket: aws.String(d.c.Bucket)},
+		func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+	if err != nil {
 		st.Healthy, st.Message = false, fmt.Sprintf("bucket %s: %v", d.c.Bucket, err)
 	}
 	return st, nil

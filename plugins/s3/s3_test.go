@@ -205,6 +205,30 @@ func TestConformanceMinIO(t *testing.T) {
 			t.Errorf("Put with max_attempts 1 through a refusing server: %v, want ErrUnavailable (503)", err)
 		}
 	})
+	// Stat answers promptly, unhealthy, while the server hangs: the host's
+	// health check must not take a slow S3 for a hung driver.
+	t.Run("StatWhileS3Hangs", func(t *testing.T) {
+		release := make(chan struct{})
+		hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		defer hang.Close()
+		defer close(release)
+		c := testConfig(srv)
+		c["endpoint"] = hang.URL
+		d := newDriver(t, c)
+		start := time.Now()
+		st, err := d.Stat(context.Background())
+		if err != nil || st.Healthy {
+			t.Errorf("Stat against a hanging server: %+v, %v; want unhealthy, no error", st, err)
+		}
+		if el := time.Since(start); el > 3*time.Second {
+			t.Errorf("Stat took %s against a hanging server", el)
+		}
+	})
 	// The SDK's own default (checksums when supported) against MinIO.
 	t.Run("ChecksumsWhenSupported", func(t *testing.T) {
 		c := testConfig(srv)

@@ -188,6 +188,8 @@ func (d *Driver) Stat(ctx context.Context) (plugins.Status, error) {
 		Info:    plugins.Info{Driver: "httpmirror", Version: "1", ReadOnly: true},
 		Healthy: true, Records: -1, Bytes: -1, FreeBytes: -1,
 	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second) // answer even when the mirror does not
+	defer cancel()
 	resp, err := d.do(ctx, http.MethodGet, "?limit=0")
 	if err != nil {
 		st.Healthy, st.Message = false, err.Error()

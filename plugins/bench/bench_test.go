@@ -21,7 +21,17 @@ import (
 
 var builtins = map[string]plugins.OpenFunc{"disk": disk.Open, "s3": s3.Open}
 
-func TestMain(m *testing.M) { hosttest.Main(m, builtins) }
+func TestMain(m *testing.M) {
+	hosttest.ServeIfDriver(builtins)
+	code := m.Run()
+	for i := len(lateCleanups) - 1; i >= 0; i-- {
+		lateCleanups[i]()
+	}
+	os.Exit(code)
+}
+
+// lateCleanups run after all benchmarks: the shared MinIO and its data.
+var lateCleanups []func()
 
 // target is one way of reaching a driver.
 type target struct {
@@ -66,8 +76,8 @@ func targets() []target {
 	}
 }
 
-// sharedMinIO starts one MinIO for all benchmarks of the run (stopped by
-// TestMain's exit; its process has a parent-death signal).
+// sharedMinIO starts one MinIO for all benchmarks of the run, stopped by
+// TestMain after them.
 func sharedMinIO(b *testing.B) *testminio.Server {
 	minioOnce.Do(func() {
 		minio = testminio.Start(&keepAlive{B: b})
@@ -79,16 +89,17 @@ func sharedMinIO(b *testing.B) *testminio.Server {
 	return minio
 }
 
-// keepAlive is a testing.TB whose cleanups never run, so a server started
-// for the first benchmark outlives it.
+// keepAlive is a testing.TB whose cleanups wait for TestMain, so a server
+// started for the first benchmark outlives it.
 type keepAlive struct{ *testing.B }
 
-func (k *keepAlive) Cleanup(func()) {}
+func (k *keepAlive) Cleanup(f func()) { lateCleanups = append(lateCleanups, f) }
 func (k *keepAlive) TempDir() string {
 	d, err := os.MkdirTemp("", "zonemirror-bench")
 	if err != nil {
 		k.Fatal(err)
 	}
+	lateCleanups = append(lateCleanups, func() { os.RemoveAll(d) })
 	return d
 }
 

@@ -21,17 +21,24 @@ const serveEnv = "ZONEMIRROR_HOSTTEST_SERVE"
 // Main serves a driver when the test binary was started as one (the kind is
 // the last argument), and otherwise runs the tests.
 func Main(m *testing.M, builtins map[string]plugins.OpenFunc) {
-	if os.Getenv(serveEnv) == "1" {
-		kind := os.Args[len(os.Args)-1]
-		open, ok := builtins[kind]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "hosttest: no driver %q in this test binary\n", kind)
-			os.Exit(2)
-		}
-		plugins.Serve(open)
-		os.Exit(0)
-	}
+	ServeIfDriver(builtins)
 	os.Exit(m.Run())
+}
+
+// ServeIfDriver serves a driver and exits when the test binary was started
+// as one; otherwise it returns. For a TestMain with work after m.Run.
+func ServeIfDriver(builtins map[string]plugins.OpenFunc) {
+	if os.Getenv(serveEnv) != "1" {
+		return
+	}
+	kind := os.Args[len(os.Args)-1]
+	open, ok := builtins[kind]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "hosttest: no driver %q in this test binary\n", kind)
+		os.Exit(2)
+	}
+	plugins.Serve(open)
+	os.Exit(0)
 }
 
 // Logger is where hosts made by New log: stderr at warn level, or at the

@@ -188,9 +188,14 @@ func TestHealthCheckRestartsHungDriver(t *testing.T) {
 		t.Fatal("a driver that stopped answering Stat was not restarted")
 	}
 	waitGone(t, pid, 5*time.Second)
-	if _, err := p.Stat(ctx(t)); err != nil {
-		t.Fatalf("relaunched driver: %v", err)
+	var err error
+	for time.Now().Before(deadline) {
+		if _, err = p.Stat(ctx(t)); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+	t.Fatalf("relaunched driver does not answer Stat: %v", err)
 }
 
 func TestNoOrphansAfterHostKill9(t *testing.T) {

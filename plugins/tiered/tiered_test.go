@@ -305,3 +305,46 @@ func TestKill9UnderLoad(t *testing.T) {
 		}
 	}
 }
+
+// blockingPut holds every Put until release is closed.
+type blockingPut struct {
+	plugins.Driver
+	release chan struct{}
+}
+
+func (b blockingPut) Put(ctx context.Context, k plugins.Key, v []byte) error {
+	<-b.release
+	return b.Driver.Put(ctx, k, v)
+}
+
+// Write-backs wait in a bounded queue; past it they are dropped and
+// counted, and the lookups themselves never wait for them.
+func TestWriteBackQueueIsBounded(t *testing.T) {
+	release := make(chan struct{})
+	fast := blockingPut{Driver: newDisk(t), release: release}
+	slowT := newDisk(t)
+	s, err := tiered.New([]tiered.Tier{{Name: "fast", Driver: fast, Timeout: time.Minute}, {Name: "slow", Driver: slowT}},
+		tiered.Options{Logger: hosttest.Logger(), WriteBackQueue: 2, WriteBackWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	const n = 10
+	for i := 0; i < n; i++ {
+		v := []byte(fmt.Sprintf("record %d", i))
+		k := put(t, slowT, v)
+		if got, err := s.Get(ctx, k); err != nil || !bytes.Equal(got, v) {
+			t.Fatalf("Get %d: %q, %v", i, got, err)
+		}
+	}
+	close(release)
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := stats(s, "fast")
+	// One write-back runs (blocked), two wait in the queue, the rest drop.
+	if st.WriteBacks+st.WriteBacksDropped != n || st.WriteBacksDropped < n-4 || st.WriteBacks < 2 {
+		t.Errorf("write-backs %d, dropped %d, of %d", st.WriteBacks, st.WriteBacksDropped, n)
+	}
+}

@@ -197,3 +197,73 @@ func BenchmarkPut(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBoundaryTarget checks the target in one number: 4 KB
+// Gets from 16 callers through the plugin boundary (AutoMTLS on, the
+// default) as a percentage of the in-process rate, measured back to back
+// in alternating rounds so both see the same machine load, and the p99 of
+// the boundary calls. Target: ratio-% ≥ 25 with p99-µs ≤ 2000.
+//
+//	go test -run '^$' -bench BoundaryTarget ./plugins/bench
+func BenchmarkBoundaryTarget(b *testing.B) {
+	in, err := disk.New(disk.Config{Dir: b.TempDir()}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := hosttest.New(b, builtins, nil)
+	out := hosttest.Start(b, h, diskConfig(b))
+	keys, vals := records(256, 4<<10)
+	ctx := context.Background()
+	for i := range keys {
+		for _, d := range []plugins.Driver{in, out} {
+			if err := d.Put(ctx, keys[i], vals[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	const rounds, ops, callers = 3, 20000, 16
+	var inTime, outTime time.Duration
+	var outLat []time.Duration
+	measure := func(d plugins.Driver) (time.Duration, []time.Duration) {
+		lat := make([]time.Duration, ops)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		start := time.Now()
+		for g := 0; g < callers; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= ops {
+						return
+					}
+					t := time.Now()
+					if _, err := d.Get(ctx, keys[i%len(keys)]); err != nil {
+						b.Error(err)
+						return
+					}
+					lat[i] = time.Since(t)
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start), lat
+	}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for r := 0; r < rounds; r++ {
+			el, _ := measure(in)
+			inTime += el
+			el, lat := measure(out)
+			outTime += el
+			outLat = append(outLat, lat...)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(outLat)
+	b.ReportMetric(100*inTime.Seconds()/outTime.Seconds(), "ratio-%")
+	b.ReportMetric(float64(outLat[len(outLat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(rounds*ops*b.N)/inTime.Seconds(), "inproc-ops/s")
+	b.ReportMetric(float64(rounds*ops*b.N)/outTime.Seconds(), "plugin-ops/s")
+}

@@ -7,6 +7,12 @@
 //
 //	go test -run '^$' -bench . -benchtime 2s ./plugins/bench
 //
+// BenchmarkBoundaryTarget puts the speed target in one line: the
+// boundary's 4 KB Get rate at 16 callers as a percentage of the in-process
+// rate (alternating rounds, same load) and the boundary's p99.
+// ZONEMIRROR_DRIVER_CPUPROFILE=FILE profiles the driver processes
+// (hosttest).
+//
 // The package has benchmarks only; its numbers are quoted in
 // plugins/README.md.
 package bench

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -37,8 +38,18 @@ func ServeIfDriver(builtins map[string]plugins.OpenFunc) {
 		fmt.Fprintf(os.Stderr, "hosttest: no driver %q in this test binary\n", kind)
 		os.Exit(2)
 	}
+	// ZONEMIRROR_DRIVER_CPUPROFILE=FILE profiles a driver process of a
+	// test or benchmark (the file gets the pid appended).
+	if f := os.Getenv("ZONEMIRROR_DRIVER_CPUPROFILE"); f != "" {
+		if out, err := os.Create(fmt.Sprintf("%s.%d", f, os.Getpid())); err == nil {
+			_ = pprof.StartCPUProfile(out)
+			defer func() { pprof.StopCPUProfile(); out.Close(); os.Exit(0) }()
+		}
+	}
 	plugins.Serve(open)
-	os.Exit(0)
+	if os.Getenv("ZONEMIRROR_DRIVER_CPUPROFILE") == "" {
+		os.Exit(0)
+	}
 }
 
 // Logger is where hosts made by New log: stderr at warn level, or at the

@@ -113,15 +113,13 @@ func records(n, size int) ([]plugins.Key, [][]byte) {
 	return keys, vals
 }
 
-// run does b.N calls of op from callers goroutines and reports ops/s,
-// p50 and p99.
-func run(b *testing.B, callers int, op func(i int) error) {
-	lat := make([]time.Duration, b.N)
+// drive does n calls of op from callers goroutines and returns the time
+// they took and each call's latency.
+func drive(n, callers int, op func(i int) error) (time.Duration, []time.Duration, error) {
+	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var failed atomic.Value
 	var wg sync.WaitGroup
-	b.ResetTimer()
-	b.StartTimer() // callers may have stopped it to prepare records
 	start := time.Now()
 	for g := 0; g < callers; g++ {
 		wg.Add(1)
@@ -129,7 +127,7 @@ func run(b *testing.B, callers int, op func(i int) error) {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= b.N {
+				if i >= n {
 					return
 				}
 				t := time.Now()
@@ -142,9 +140,18 @@ func run(b *testing.B, callers int, op func(i int) error) {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
+	err, _ := failed.Load().(error)
+	return time.Since(start), lat, err
+}
+
+// run does b.N calls of op from callers goroutines and reports ops/s,
+// p50 and p99.
+func run(b *testing.B, callers int, op func(i int) error) {
+	b.ResetTimer()
+	b.StartTimer() // callers may have stopped it to prepare records
+	el, lat, err := drive(b.N, callers, op)
 	b.StopTimer()
-	if err, _ := failed.Load().(error); err != nil {
+	if err != nil {
 		b.Fatal(err)
 	}
 	slices.Sort(lat)
@@ -225,30 +232,14 @@ func BenchmarkBoundaryTarget(b *testing.B) {
 	var inTime, outTime time.Duration
 	var outLat []time.Duration
 	measure := func(d plugins.Driver) (time.Duration, []time.Duration) {
-		lat := make([]time.Duration, ops)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		start := time.Now()
-		for g := 0; g < callers; g++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1)) - 1
-					if i >= ops {
-						return
-					}
-					t := time.Now()
-					if _, err := d.Get(ctx, keys[i%len(keys)]); err != nil {
-						b.Error(err)
-						return
-					}
-					lat[i] = time.Since(t)
-				}
-			}()
+		el, lat, err := drive(ops, callers, func(i int) error {
+			_, err := d.Get(ctx, keys[i%len(keys)])
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
-		return time.Since(start), lat
+		return el, lat
 	}
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {

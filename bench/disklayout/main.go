@@ -14,13 +14,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/zonemirror/zonemirror/internal/loadgen"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/disk"
 )
@@ -98,30 +96,10 @@ type result struct {
 }
 
 func run(conc, n int, op func(i int) error) result {
-	lat := make([]time.Duration, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for g := 0; g < conc; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				t := time.Now()
-				if err := op(i); err != nil {
-					panic(err)
-				}
-				lat[i] = time.Since(t)
-			}
-		}()
+	r, err := loadgen.Run(n, conc, op)
+	if err != nil {
+		panic(err)
 	}
-	wg.Wait()
-	el := time.Since(start)
-	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
-	r := func(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
-	return result{rate: float64(n) / el.Seconds(), p50: r(lat[n/2]), p99: r(lat[n*99/100])}
+	us := func(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
+	return result{rate: r.Rate(), p50: us(r.Quantile(0.5)), p99: us(r.Quantile(0.99))}
 }

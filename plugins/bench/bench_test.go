@@ -7,10 +7,10 @@ import (
 	"os"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/loadgen"
 	"github.com/zonemirror/zonemirror/internal/testminio"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/disk"
@@ -113,51 +113,19 @@ func records(n, size int) ([]plugins.Key, [][]byte) {
 	return keys, vals
 }
 
-// drive does n calls of op from callers goroutines and returns the time
-// they took and each call's latency.
-func drive(n, callers int, op func(i int) error) (time.Duration, []time.Duration, error) {
-	lat := make([]time.Duration, n)
-	var next atomic.Int64
-	var failed atomic.Value
-	var wg sync.WaitGroup
-	start := time.Now()
-	for g := 0; g < callers; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				t := time.Now()
-				if err := op(i); err != nil {
-					failed.CompareAndSwap(nil, err)
-					return
-				}
-				lat[i] = time.Since(t)
-			}
-		}()
-	}
-	wg.Wait()
-	err, _ := failed.Load().(error)
-	return time.Since(start), lat, err
-}
-
 // run does b.N calls of op from callers goroutines and reports ops/s,
 // p50 and p99.
 func run(b *testing.B, callers int, op func(i int) error) {
 	b.ResetTimer()
 	b.StartTimer() // callers may have stopped it to prepare records
-	el, lat, err := drive(b.N, callers, op)
+	r, err := loadgen.Run(b.N, callers, op)
 	b.StopTimer()
 	if err != nil {
 		b.Fatal(err)
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(b.N)/el.Seconds(), "ops/s")
-	b.ReportMetric(float64(lat[b.N/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[b.N*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(r.Rate(), "ops/s")
+	b.ReportMetric(float64(r.Quantile(0.5).Microseconds()), "p50-µs")
+	b.ReportMetric(float64(r.Quantile(0.99).Microseconds()), "p99-µs")
 }
 
 func BenchmarkGet(b *testing.B) {
@@ -232,14 +200,14 @@ func BenchmarkBoundaryTarget(b *testing.B) {
 	var inTime, outTime time.Duration
 	var outLat []time.Duration
 	measure := func(d plugins.Driver) (time.Duration, []time.Duration) {
-		el, lat, err := drive(ops, callers, func(i int) error {
+		r, err := loadgen.Run(ops, callers, func(i int) error {
 			_, err := d.Get(ctx, keys[i%len(keys)])
 			return err
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		return el, lat
+		return r.Elapsed, r.Latencies
 	}
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {

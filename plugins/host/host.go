@@ -120,11 +120,21 @@ func (h *Host) Builtins() map[string]bool {
 // Start launches (or, for InProcess, opens) the driver of c and returns it
 // once it is configured. Out of process, the returned Driver is a
 // *Process: it survives restarts of the driver's process, and its calls
-// fail with plugins.ErrUnavailable while the process is down.
+// fail with plugins.ErrUnavailable while the process is down. Validate the
+// whole list of tiers first (Validate); Start checks c alone, and that no
+// running driver of this host has its name.
 func (h *Host) Start(ctx context.Context, c DriverConfig) (plugins.Driver, error) {
 	if err := Validate([]DriverConfig{c}, h.Builtins()); err != nil {
 		return nil, err
 	}
+	h.mu.Lock()
+	for _, p := range h.procs {
+		if p.cfg.Name == c.Name {
+			h.mu.Unlock()
+			return nil, fmt.Errorf("host: a driver named %q is already running", c.Name)
+		}
+	}
+	h.mu.Unlock()
 	logger := h.logger.With("driver", c.Name)
 	if c.InProcess {
 		d, err := h.opts.Builtins[c.Driver](ctx, plugins.Setup{Name: c.Name, Config: c.Config, Logger: logger})

@@ -356,6 +356,15 @@ func TestBadDriverConfig(t *testing.T) {
 	}
 }
 
+func TestDuplicateName(t *testing.T) {
+	h := hosttest.New(t, builtins, nil)
+	c := diskConfig(t, "twice")
+	hosttest.Start(t, h, c)
+	if _, err := h.Start(ctx(t), c); err == nil || !strings.Contains(err.Error(), `"twice" is already running`) {
+		t.Fatalf("second Start of one name: %v", err)
+	}
+}
+
 func TestInProcess(t *testing.T) {
 	h := hosttest.New(t, builtins, nil)
 	c := diskConfig(t, "fast")

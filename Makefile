@@ -23,11 +23,14 @@ short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# fuzz: every fuzz target for FUZZTIME each (default 1m).
+# fuzz: every fuzz target (package:target) for FUZZTIME each (default 1m).
 FUZZTIME ?= 1m
+FUZZ_TARGETS = ./namedb/wire:FuzzDecode ./namedb/wire:FuzzDecodeTx ./namedb/wire:FuzzUnmarshalOpJSON \
+	./plugins:FuzzParseKey ./plugins:FuzzDecodeConfig ./plugins/host:FuzzLogBridge
 fuzz:
-	@for t in FuzzDecode FuzzDecodeTx FuzzUnmarshalOpJSON; do \
-		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./namedb/wire || exit 1; \
+	@for pt in $(FUZZ_TARGETS); do \
+		p=$${pt%%:*}; t=$${pt##*:}; \
+		echo "== $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
 	done
 
 # proto: regenerate the storage-driver protocol's Go code.

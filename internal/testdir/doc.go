@@ -1,0 +1,2 @@
+// Package testdir gives tests folders on a fast filesystem.
+package testdir

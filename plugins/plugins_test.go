@@ -1,0 +1,285 @@
+package plugins
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/test/bufconn"
+
+	driverpb "github.com/zonemirror/zonemirror/plugins/proto"
+)
+
+func TestKey(t *testing.T) {
+	// hash160("") — a known vector.
+	if got := SumKey(nil).String(); got != "b472a266d0bd89c13706a4132ccfb16f7c3b9fcb" {
+		t.Fatalf("SumKey(\"\") = %s", got)
+	}
+	k := SumKey([]byte("zone"))
+	p, err := ParseKey(k.String())
+	if err != nil || p != k {
+		t.Fatalf("ParseKey(String()) = %v, %v", p, err)
+	}
+	for _, bad := range []string{"", "00", strings.Repeat("g", 40), strings.ToUpper(k.String()), k.String() + "0", "../../../../../../../../../../etc/passwd", strings.Repeat("0", 39) + "/"} {
+		if _, err := ParseKey(bad); !errors.Is(err, ErrBadKey) {
+			t.Errorf("ParseKey(%q): %v, want ErrBadKey", bad, err)
+		}
+	}
+	if _, err := KeyFromBytes(make([]byte, 19)); !errors.Is(err, ErrBadKey) {
+		t.Errorf("KeyFromBytes(19 bytes): %v", err)
+	}
+	var j struct{ K Key }
+	if err := json.Unmarshal([]byte(`{"K":"`+k.String()+`"}`), &j); err != nil || j.K != k {
+		t.Errorf("JSON: %v %v", j.K, err)
+	}
+}
+
+func TestCheckValue(t *testing.T) {
+	v := []byte("x")
+	if err := CheckValue(SumKey(v), v); err != nil {
+		t.Error(err)
+	}
+	if err := CheckValue(SumKey([]byte("y")), v); !errors.Is(err, ErrBadValue) {
+		t.Errorf("wrong key: %v", err)
+	}
+	big := make([]byte, MaxValueSize+1)
+	if err := CheckValue(SumKey(big), big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("too large: %v", err)
+	}
+}
+
+func TestDecodeConfig(t *testing.T) {
+	type cfg struct {
+		Dir     string   `json:"dir"`
+		N       int      `json:"n"`
+		Timeout Duration `json:"timeout"`
+	}
+	c := cfg{N: 7}
+	if err := DecodeConfig(nil, &c); err != nil || c.N != 7 {
+		t.Fatalf("empty config: %+v %v", c, err)
+	}
+	if err := DecodeConfig([]byte(`{"dir":"/x","timeout":"250ms"}`), &c); err != nil || c.Dir != "/x" || c.N != 7 || time.Duration(c.Timeout) != 250*time.Millisecond {
+		t.Fatalf("decode: %+v %v", c, err)
+	}
+	for in, want := range map[string]string{
+		`{"dri":"/x"}`:       `unknown key "dri"`,
+		`{"n":"seven"}`:      `key "n"`,
+		`{"timeout":"soon"}`: `key "timeout"`,
+		`{"dir":`:            `bad driver config`,
+		`{} {}`:              `trailing data`,
+		`[]`:                 `bad driver config`,
+	} {
+		err := DecodeConfig([]byte(in), &cfg{})
+		if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want ErrBadConfig with %q", in, err, want)
+		}
+	}
+}
+
+func TestReasonsAreDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range reasons {
+		if seen[r.reason] || Reason(r.err) != r.reason || errorForReason(r.reason) != r.err {
+			t.Errorf("reason %s", r.reason)
+		}
+		seen[r.reason] = true
+	}
+	if Reason(errors.New("other")) != "" {
+		t.Error("an unknown error has a reason")
+	}
+}
+
+// memDriver is a minimal in-memory Driver for the adapter tests.
+type memDriver struct {
+	m        map[Key][]byte
+	readOnly bool
+	allowed  int
+}
+
+func (d *memDriver) Get(_ context.Context, k Key) ([]byte, error) {
+	if v, ok := d.m[k]; ok {
+		return v, nil
+	}
+	return nil, ErrNotFound
+}
+func (d *memDriver) Put(_ context.Context, k Key, v []byte) error {
+	if d.readOnly {
+		return errors.New("mem: " + ErrReadOnly.Error() + " (wrapped below)")
+	}
+	d.m[k] = v
+	return nil
+}
+func (d *memDriver) Has(_ context.Context, k Key) (bool, error) { _, ok := d.m[k]; return ok, nil }
+func (d *memDriver) Delete(_ context.Context, k Key) error {
+	if d.readOnly {
+		return errors.Join(errors.New("mem delete"), ErrReadOnly)
+	}
+	delete(d.m, k)
+	return nil
+}
+func (d *memDriver) List(_ context.Context, _ ListOptions, fn func([]Key) error) error {
+	return errors.Join(errors.New("mem list"), ErrFull)
+}
+func (d *memDriver) Allow(_ context.Context, keys iter.Seq[Key]) (int, error) {
+	for range keys {
+		d.allowed++
+	}
+	return d.allowed, nil
+}
+func (d *memDriver) Stat(context.Context) (Status, error) {
+	return Status{Info: Info{Driver: "mem", ReadOnly: d.readOnly}, Healthy: true, Records: int64(len(d.m)), Bytes: -1, FreeBytes: -1}, nil
+}
+func (d *memDriver) Close() error { return nil }
+
+// serve runs the gRPC server adapter on an in-memory connection.
+func serve(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient) {
+	t.Helper()
+	lis := bufconn.Listen(1 << 20)
+	s := grpc.NewServer()
+	driverpb.RegisterDriverServer(s, newServer(open, slog.New(slog.DiscardHandler)))
+	go s.Serve(lis)
+	t.Cleanup(s.Stop)
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return NewClient(conn), driverpb.NewDriverClient(conn)
+}
+
+func TestAdapters(t *testing.T) {
+	mem := &memDriver{m: map[Key][]byte{}}
+	c, raw := serve(t, func(_ context.Context, s Setup) (Driver, error) {
+		if err := DecodeConfig(s.Config, &struct {
+			ReadOnly bool `json:"read_only"`
+		}{}); err != nil {
+			return nil, err
+		}
+		if s.Name != "tier-a" {
+			return nil, errors.New("name not passed")
+		}
+		return mem, nil
+	})
+	ctx := context.Background()
+	k := SumKey([]byte("v"))
+	if _, err := c.Get(ctx, k); !errors.Is(err, ErrNotConfigured) {
+		t.Fatalf("Get before Configure: %v", err)
+	}
+	if _, err := c.Configure(ctx, "tier-a", json.RawMessage(`{"nope":1}`)); !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), `"nope"`) {
+		t.Fatalf("Configure with a bad key: %v", err)
+	}
+	info, err := c.Configure(ctx, "tier-a", nil)
+	if err != nil || info.Driver != "mem" {
+		t.Fatalf("Configure: %+v %v", info, err)
+	}
+	if _, err := c.Configure(ctx, "tier-a", nil); !errors.Is(err, ErrBadConfig) {
+		t.Errorf("second Configure: %v", err)
+	}
+	if _, err := c.Get(ctx, k); !errors.Is(err, ErrNotFound) {
+		t.Errorf("miss: %v", err)
+	}
+	if err := c.Put(ctx, k, []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, k); err != nil || string(v) != "v" {
+		t.Errorf("Get: %q %v", v, err)
+	}
+	// The server checks what comes over the wire before the driver sees it.
+	if err := c.Put(ctx, k, []byte("w")); !errors.Is(err, ErrBadValue) {
+		t.Errorf("Put under the wrong key: %v", err)
+	}
+	big := make([]byte, MaxValueSize+1)
+	if err := c.Put(ctx, SumKey(big), big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Put too large: %v", err)
+	}
+	for name, call := range map[string]func() error{
+		"Get": func() error {
+			_, err := raw.Get(ctx, &driverpb.GetRequest{Key: []byte("short")})
+			return errorFromStatus(err)
+		},
+		"Put": func() error {
+			_, err := raw.Put(ctx, &driverpb.PutRequest{Key: make([]byte, 21)})
+			return errorFromStatus(err)
+		},
+		"Has": func() error { _, err := raw.Has(ctx, &driverpb.HasRequest{}); return errorFromStatus(err) },
+		"Delete": func() error {
+			_, err := raw.Delete(ctx, &driverpb.DeleteRequest{Key: []byte("x")})
+			return errorFromStatus(err)
+		},
+		"List": func() error {
+			s, err := raw.List(ctx, &driverpb.ListRequest{After: []byte("x")})
+			if err != nil {
+				return err
+			}
+			_, err = s.Recv()
+			return errorFromStatus(err)
+		},
+		"Allow": func() error {
+			s, err := raw.Allow(ctx)
+			if err != nil {
+				return err
+			}
+			_ = s.Send(&driverpb.AllowRequest{Keys: [][]byte{k[:], []byte("bad")}})
+			_, err = s.CloseAndRecv()
+			return errorFromStatus(err)
+		},
+	} {
+		if err := call(); !errors.Is(err, ErrBadKey) {
+			t.Errorf("%s with a bad key: %v, want ErrBadKey", name, err)
+		}
+	}
+	// Error kinds survive the trip, with the driver's message.
+	mem.readOnly = true
+	mem.allowed = 0 // the bad-key Allow above took one key before the bad one
+	if err := c.Delete(ctx, k); !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "mem delete") {
+		t.Errorf("Delete: %v", err)
+	}
+	if err := c.List(ctx, ListOptions{}, func([]Key) error { return nil }); !errors.Is(err, ErrFull) {
+		t.Errorf("List: %v", err)
+	}
+	n, err := c.Allow(ctx, func(yield func(Key) bool) {
+		for i := 0; i < 3000; i++ {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	if err != nil || n != 3000 || mem.allowed != 3000 {
+		t.Errorf("Allow: %d %v (driver saw %d)", n, err, mem.allowed)
+	}
+	if st, err := c.Stat(ctx); err != nil || st.Records != 1 || !st.ReadOnly {
+		t.Errorf("Stat: %+v %v", st, err)
+	}
+}
+
+// go-plugin's host must read what NewPluginLogHandler writes as hclog
+// JSON: level, message and attributes.
+func TestPluginLogHandlerIsHCLogJSON(t *testing.T) {
+	var buf bytes.Buffer
+	slog.New(NewPluginLogHandler(&buf, slog.LevelDebug)).Warn("disk full", "dir", "/srv", "free", 0)
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["@level"] != "warn" || m["@message"] != "disk full" || m["dir"] != "/srv" {
+		t.Errorf("%s", buf.Bytes())
+	}
+	if _, err := time.Parse("2006-01-02T15:04:05.000000Z07:00", m["@timestamp"].(string)); err != nil {
+		t.Errorf("timestamp: %v", err)
+	}
+	if hclog.LevelFromString(m["@level"].(string)) != hclog.Warn {
+		t.Error("hclog does not read the level")
+	}
+}

@@ -5,15 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/zonemirror/zonemirror/internal/testdir"
+
+	"github.com/zonemirror/zonemirror/internal/toolbin"
 )
 
 // Server is a running MinIO.
@@ -39,53 +38,8 @@ type Server struct {
 	logs *bytes.Buffer
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
 // Binary returns the path of the pinned MinIO, building it on first use.
-func Binary() (string, error) {
-	binOnce.Do(func() {
-		root, err := repoRoot()
-		if err != nil {
-			binErr = err
-			return
-		}
-		cmd := exec.Command("go", "tool", "-modfile="+filepath.Join(root, "tools", "go.mod"), "-n", "minio")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			binErr = fmt.Errorf("building the pinned MinIO (go tool -modfile=tools/go.mod -n minio): %v\n%s", err, stderr.Bytes())
-			return
-		}
-		binPath = strings.TrimSpace(string(out))
-	})
-	return binPath, binErr
-}
-
-// repoRoot finds the folder of zonemirror's go.mod above the working dir.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && bytes.HasPrefix(b, []byte("module github.com/zonemirror/zonemirror\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("testminio: not inside the zonemirror repository")
-		}
-		dir = parent
-	}
-}
+func Binary() (string, error) { return toolbin.Path("minio") }
 
 // freePort returns a port that was free on 127.0.0.1 a moment ago.
 func freePort() (int, error) {

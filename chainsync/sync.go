@@ -99,7 +99,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 			st.State = StateStopped
 		}
 	})
-	backoff := time.Second
+	backoff := min(time.Second, s.cfg.MaxBackoff)
 	for {
 		err := s.pass(ctx)
 		if err == nil {

@@ -91,6 +91,13 @@ func (b *Builder) Pay(key *Key, coins []Coin, to []Payment) (*btcwire.MsgTx, err
 	return b.assemble(key, coins, l)
 }
 
+// Outputs makes and signs a transaction of key's coins with exactly the
+// given outputs first and change after them: for transactions no
+// operation describes (tests of how the indexer treats malformed ones).
+func (b *Builder) Outputs(key *Key, coins []Coin, outs []*btcwire.TxOut) (*btcwire.MsgTx, error) {
+	return b.assemble(key, coins, layout{outs: outs, change: changeLast})
+}
+
 // Payment is one output of Pay.
 type Payment struct {
 	Address string

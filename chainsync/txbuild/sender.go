@@ -80,6 +80,11 @@ func (s *Sender) Send(key *Key, r Request) (*btcwire.MsgTx, error) {
 	return s.send(key, func(coins []Coin) (*btcwire.MsgTx, error) { return s.B.Build(key, coins, r) })
 }
 
+// SendOutputs sends a transaction with the given outputs (Builder.Outputs).
+func (s *Sender) SendOutputs(key *Key, outs []*btcwire.TxOut) (*btcwire.MsgTx, error) {
+	return s.send(key, func(coins []Coin) (*btcwire.MsgTx, error) { return s.B.Outputs(key, coins, outs) })
+}
+
 // Pay sends a plain payment from key, and credits payees that are keys of
 // this sender with their outputs.
 func (s *Sender) Pay(key *Key, to []Payment, payees ...*Key) (*btcwire.MsgTx, error) {

@@ -202,16 +202,22 @@ func (n *Node) waitReady(ctx context.Context, done <-chan struct{}) error {
 			return ctx.Err()
 		default:
 		}
-		c, err := n.PostClient()
+		// rpcclient retries a refused POST with its own backoff (a minute):
+		// ask only once the port accepts connections, so an exit is seen.
+		conn, err := net.DialTimeout("tcp", n.RPCAddr, time.Second)
 		if err == nil {
-			_, err = c.GetBlockCount()
-			c.Shutdown()
-			if err == nil {
-				return nil
+			conn.Close()
+			var c *rpcclient.Client
+			if c, err = n.PostClient(); err == nil {
+				_, err = c.GetBlockCount()
+				c.Shutdown()
+				if err == nil {
+					return nil
+				}
 			}
 		}
 		last = err
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("no RPC answer in 60 s: %v", last)
 }

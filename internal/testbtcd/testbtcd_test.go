@@ -3,6 +3,7 @@ package testbtcd
 import (
 	"context"
 	"crypto/sha256"
+	"strings"
 	"testing"
 
 	"github.com/btcsuite/btcd/address/v2"
@@ -69,5 +70,10 @@ func TestLaunchErrors(t *testing.T) {
 	}
 	if _, err := Launch(context.Background(), Options{}); err == nil {
 		t.Error("no folder accepted")
+	}
+	// btcd refuses a regtest address on simnet: the error carries its words.
+	_, err := Launch(context.Background(), Options{Net: "simnet", Dir: t.TempDir(), MiningAddr: "mwBdWdignNwNd2sbT8i8XUmGTPkMtJsisZ"})
+	if err == nil || !strings.Contains(err.Error(), "mining address") {
+		t.Errorf("bad mining address: %v", err)
 	}
 }

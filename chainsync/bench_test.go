@@ -137,3 +137,43 @@ func BenchmarkSync(b *testing.B) {
 		b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
 	})
 }
+
+// BenchmarkFollowLatency is the time from a block being mined to the
+// caught-up syncer having applied it (the websocket notification wakes
+// it; the poll is 1 s, the default).
+func BenchmarkFollowLatency(b *testing.B) {
+	n := testNet()
+	miner := txbuild.KeyFromSeed("latency miner", n.Wire)
+	node := testbtcd.Start(b, testbtcd.Options{MiningAddr: miner.Address})
+	rpc, err := node.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rpc.Shutdown()
+	ctx := context.Background()
+	db, err := namedb.Open(ctx, filepath.Join(b.TempDir(), "names"), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s := New(Config{Node: nodeConfig(node)}, db)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.Run(sctx)
+	var total time.Duration
+	for b.Loop() {
+		want, _ := db.Tip()
+		start := time.Now()
+		if _, err := rpc.Generate(1); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if tip, _ := db.Tip(); tip > want {
+				break
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		total += time.Since(start)
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "ms/block")
+}

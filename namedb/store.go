@@ -298,6 +298,9 @@ func decodeUndo(k, v []byte) ([]undoEntry, error) {
 		}
 		e := undoEntry{key: v[w : w+int(n)]}
 		v = v[w+int(n):]
+		if v[0] > 1 {
+			return nil, corrupt("undo log", k)
+		}
 		e.present = v[0] == 1
 		v = v[1:]
 		if e.present {

@@ -3,7 +3,10 @@ package namedb
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -111,4 +114,30 @@ func canonicalJSON(t testing.TB, raw []byte) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/random-chain.golden")
+
+// The random chain of TestRandomRewind answers every query exactly as
+// recorded in testdata/random-chain.golden — the answers the first
+// storage engine (SQLite) gave, reproduced by pebble. A change of any
+// rule, record field or query shows here; rewrite the file with -update
+// only for a change that is meant.
+func TestRandomChainGolden(t *testing.T) {
+	c := newChain(t, randomNet())
+	newGenerator(c).driveTo(c, randomBlocks)
+	got := logicalDump(t, c.db)
+	path := filepath.Join("testdata", "random-chain.golden")
+	if *updateGolden {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("the random chain's answers changed:\n%s", firstDiff(got, string(want)))
+	}
 }

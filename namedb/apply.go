@@ -172,7 +172,8 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 		db.mu.Unlock()
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}
-	db.commitOverlay(e.over)
+	db.gen++
+	db.commitOverlay(e.over, b.Height)
 	for code, n := range e.rejected {
 		db.idx.rejections[code] += n
 	}
@@ -180,7 +181,6 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	db.chs = append(db.chs, ch)
 	db.tipHash = b.Hash
 	db.namespaces = e.namespaces
-	db.gen++
 	if res.Whitelisted > 0 {
 		close(db.whitelistChanged)
 		db.whitelistChanged = make(chan struct{})

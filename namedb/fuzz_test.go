@@ -12,7 +12,7 @@ import (
 // decodes back.
 func FuzzStoredValues(f *testing.F) {
 	s := &storedName{NameRecord: &NameRecord{Name: "a.id", NamespaceID: "id", Sender: Hex{0x76, 0xa9}, FirstRegistered: 5, LastRenewed: 7, Revoked: true}}
-	v, _, _ := encodeName(s)
+	v, _, _ := encodeName(s, 3)
 	f.Add(v)
 	f.Add(blockRow{hash: [32]byte{1}, ch: wire.Hash128{2}, ops: 3, verified: true}.encode())
 	f.Add(encodeWhitelist(WhitelistEntry{Index: 1, Hash: wire.Hash160{3}, Name: "a.id", TxID: "ab", Height: 9}, 2))
@@ -57,12 +57,12 @@ func TestStoredValuesRoundTrip(t *testing.T) {
 	h := wire.Hash128{9}
 	s := &storedName{NameRecord: &NameRecord{Name: "b.id", NamespaceID: "id", Sender: Hex{1, 2, 3}, NameHash128: wire.NameHash128("b.id"),
 		FirstRegistered: 10, LastRenewed: 20}, UpdateConsensusHash: &h}
-	v, rec, err := encodeName(s)
+	v, rec, err := encodeName(s, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e, js, ok := splitName(v)
-	if !ok || e.namespaceID != "id" || e.owner != "\x01\x02\x03" || e.firstRegistered != 10 || e.lastRenewed != 20 || e.revoked || e.hash128 != wire.NameHash128("b.id") {
+	if !ok || e.changed != 42 || e.namespaceID != "id" || e.owner != "\x01\x02\x03" || e.firstRegistered != 10 || e.lastRenewed != 20 || e.revoked || e.hash128 != wire.NameHash128("b.id") {
 		t.Fatalf("header %+v %v", e, ok)
 	}
 	back, err := decodeName([]byte("nb.id"), v)

@@ -27,11 +27,15 @@ type nameEntry struct {
 	firstRegistered int64
 	lastRenewed     int64
 	revoked         bool
+	// changed is the block that last changed the name (stored); version
+	// the generation of the commit or rewind that did (memory only).
+	changed int64
+	version uint64
 }
 
-func entryOf(r *NameRecord) *nameEntry {
+func entryOf(r *NameRecord, changed int64) *nameEntry {
 	return &nameEntry{namespaceID: r.NamespaceID, owner: string(r.Sender), hash128: r.NameHash128,
-		firstRegistered: r.FirstRegistered, lastRenewed: r.LastRenewed, revoked: r.Revoked}
+		firstRegistered: r.FirstRegistered, lastRenewed: r.LastRenewed, revoked: r.Revoked, changed: changed}
 }
 
 func (n *nameEntry) row(name string) nameRow {

@@ -117,7 +117,7 @@ func (e *engine) ownerRows(script []byte) []nameRow {
 		}
 		seen[name] = true
 		if r := e.over.names[name].s.NameRecord; !r.Revoked && bytes.Equal(r.Sender, script) {
-			out = append(out, entryOf(r).row(name))
+			out = append(out, entryOf(r, 0).row(name))
 		}
 	}
 	slices.SortFunc(out, func(a, b nameRow) int { return compareStrings(a.name, b.name) })
@@ -138,7 +138,7 @@ func (e *engine) hash128Rows(h wire.Hash128) []nameRow {
 	}
 	for _, name := range e.over.byHash128[h] {
 		if r := e.over.names[name].s.NameRecord; !r.Revoked {
-			out = append(out, entryOf(r).row(name))
+			out = append(out, entryOf(r, 0).row(name))
 		}
 	}
 	slices.SortFunc(out, func(a, b nameRow) int { return compareStrings(a.name, b.name) })
@@ -215,9 +215,11 @@ func (e *engine) consumePreorder(ctx context.Context, p *pendingPreorder) error 
 
 // commitOverlay makes the block's writes the committed state. The caller
 // holds db.mu for writing.
-func (db *DB) commitOverlay(o *overlay) {
+func (db *DB) commitOverlay(o *overlay, height int64) {
 	for name, w := range o.names {
-		db.idx.put(name, entryOf(w.s.NameRecord))
+		e := entryOf(w.s.NameRecord, height)
+		e.version = db.gen
+		db.idx.put(name, e)
 		db.cache.put(name, w.s, w.size)
 	}
 	for k, p := range o.preorders {

@@ -98,17 +98,8 @@ func (db *DB) readName(name string) (*storedName, int, error) {
 
 func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNamespace) *NameInfo {
 	r := s.NameRecord
-	info := &NameInfo{Record: r, Status: StatusExpired}
-	if aliveIn(db.net, namespaces, r.NamespaceID, r.FirstRegistered, r.LastRenewed, tip) {
-		info.Status = StatusRegistered
-		if r.Revoked {
-			info.Status = StatusRevoked
-		}
-	}
-	if ns := namespaces[r.NamespaceID]; ns != nil && ns.Ready && ns.Lifetime != InfiniteLifetime {
-		info.ExpireBlock, info.RenewalDeadline, _ = nameDeadlines(db.net, ns.Namespace, r, tip)
-		info.GracePeriod = info.Status != StatusExpired && tip >= info.ExpireBlock && tip < info.RenewalDeadline
-	}
+	info := &NameInfo{Record: r}
+	info.Status, info.ExpireBlock, info.RenewalDeadline, info.GracePeriod = db.standing(r.NamespaceID, r.FirstRegistered, r.LastRenewed, r.Revoked, tip, namespaces)
 	return info
 }
 

@@ -193,3 +193,48 @@ func TestWhitelistStream(t *testing.T) {
 		t.Errorf("entries past the rewind: %v", rest)
 	}
 }
+
+// A name's stamp changes when a block or a rewind changes the name, and
+// only then; its standing is Name's.
+func TestNameStamp(t *testing.T) {
+	ctx := context.Background()
+	c := newChain(t, testNet())
+	p := c.net.Wire
+	creator, launcher, alice, bob := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice"), newActor(p, "bob")
+	c.launch(creator, launcher, "st", 30)
+	c.claim(alice, "a.st")
+	c.claim(bob, "b.st")
+	regB := c.tip()
+	a1, ok := c.db.NameStamp("a.st")
+	if !ok || a1.Changed != regB-2 {
+		t.Fatalf("a.st stamp %+v %v, want changed at %d", a1, ok, regB-2)
+	}
+	c.mine() // an empty block changes nothing
+	if a2, _ := c.db.NameStamp("a.st"); a2.Version != a1.Version {
+		t.Errorf("an empty block changed the version: %+v → %+v", a1, a2)
+	}
+	c.update(alice, "a.st", *vh("new zone"))
+	c.mustAccept(c.mine(), 1)
+	a3, _ := c.db.NameStamp("a.st")
+	b3, _ := c.db.NameStamp("b.st")
+	if a3.Version == a1.Version || a3.Changed != c.tip() {
+		t.Errorf("after an update: %+v (was %+v)", a3, a1)
+	}
+	if b3.Changed != regB {
+		t.Errorf("b.st changed at %d, want %d", b3.Changed, regB)
+	}
+	if err := c.db.Rewind(ctx, c.tip()-1); err != nil {
+		t.Fatal(err)
+	}
+	a4, _ := c.db.NameStamp("a.st")
+	if a4.Version == a3.Version || a4.Changed != a1.Changed {
+		t.Errorf("after the rewind: %+v", a4)
+	}
+	info, _ := c.db.Name(ctx, "a.st")
+	if a4.Status != info.Status || a4.ExpireBlock != info.ExpireBlock || a4.RenewalDeadline != info.RenewalDeadline || a4.GracePeriod != info.GracePeriod {
+		t.Errorf("stamp %+v, name %+v", a4, info)
+	}
+	if _, ok := c.db.NameStamp("nope.st"); ok {
+		t.Error("a stamp for a name never created")
+	}
+}

@@ -109,6 +109,7 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 			if !ok {
 				return fmt.Errorf("rewind to %d: %w", h, corrupt("name", []byte(k)))
 			}
+			entry.version = db.gen
 			db.idx.put(name, entry)
 		case pPending:
 			var pk preorderKey

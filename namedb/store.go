@@ -24,9 +24,10 @@ func corrupt(what string, k []byte) error {
 
 // --- names: a header the index loads without JSON, then the record ---
 
-// encodeName returns the stored value of s and the JSON of its NameRecord
-// alone (the API's form, which the operation row reuses).
-func encodeName(s *storedName) ([]byte, []byte, error) {
+// encodeName returns the stored value of s, last changed by block
+// changed, and the JSON of its NameRecord alone (the API's form, which the
+// operation row reuses).
+func encodeName(s *storedName, changed int64) ([]byte, []byte, error) {
 	rec, err := json.Marshal(s.NameRecord)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode name %s: %w", s.Name, err)
@@ -41,8 +42,8 @@ func encodeName(s *storedName) ([]byte, []byte, error) {
 	if len(r.NamespaceID) > 255 || len(r.Sender) > 255 {
 		return nil, nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
 	}
-	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+len(js))
-	v = append(v, 1, byte(len(r.NamespaceID)))
+	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+8+len(js))
+	v = append(v, nameHeaderVersion, byte(len(r.NamespaceID)))
 	v = append(v, r.NamespaceID...)
 	v = append(v, byte(len(r.Sender)))
 	v = append(v, r.Sender...)
@@ -54,12 +55,16 @@ func encodeName(s *storedName) ([]byte, []byte, error) {
 		rev = 1
 	}
 	v = append(v, rev)
+	v = binary.BigEndian.AppendUint64(v, uint64(changed))
 	return append(v, js...), rec, nil
 }
 
+// nameHeaderVersion is the first byte of a stored name.
+const nameHeaderVersion = 2
+
 // splitName returns a name value's header fields and its JSON.
 func splitName(v []byte) (*nameEntry, []byte, bool) {
-	if len(v) < 2 || v[0] != 1 {
+	if len(v) < 2 || v[0] != nameHeaderVersion {
 		return nil, nil, false
 	}
 	i := 2
@@ -71,7 +76,7 @@ func splitName(v []byte) (*nameEntry, []byte, bool) {
 	i += nsLen
 	ownerLen := int(v[i])
 	i++
-	if len(v) < i+ownerLen+16+17 {
+	if len(v) < i+ownerLen+16+17+8 {
 		return nil, nil, false
 	}
 	e.owner = string(v[i : i+ownerLen])
@@ -81,7 +86,8 @@ func splitName(v []byte) (*nameEntry, []byte, bool) {
 	e.firstRegistered = int64(binary.BigEndian.Uint64(v[i:]))
 	e.lastRenewed = int64(binary.BigEndian.Uint64(v[i+8:]))
 	e.revoked = v[i+16] == 1
-	return e, v[i+17:], true
+	e.changed = int64(binary.BigEndian.Uint64(v[i+17:]))
+	return e, v[i+25:], true
 }
 
 func decodeName(k, v []byte) (*storedName, error) {
@@ -322,7 +328,7 @@ func decodeUndo(k, v []byte) ([]undoEntry, error) {
 // record's size in bytes and the JSON of its NameRecord. isNew says no
 // earlier block created the name.
 func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, []byte, error) {
-	v, rec, err := encodeName(s)
+	v, rec, err := encodeName(s, height)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,0 +1,51 @@
+package namedb
+
+// NameStamp is everything a name's answers depend on besides its record,
+// read from memory: the mirror caches an answer with its stamp and reuses
+// it while the stamp stays the same.
+type NameStamp struct {
+	// Version changes whenever a commit or a rewind changes the name
+	// (unique within the process's lifetime).
+	Version uint64
+	// Changed is the block that last changed the name (what an ETag is
+	// tied to; it survives restarts, Version does not).
+	Changed int64
+	// Status, ExpireBlock, RenewalDeadline and GracePeriod are the name's
+	// standing at the tip, as in NameInfo.
+	Status          string
+	ExpireBlock     int64
+	RenewalDeadline int64
+	GracePeriod     bool
+}
+
+// NameStamp returns name's stamp; ok is false if the name was never
+// created.
+func (db *DB) NameStamp(name string) (NameStamp, bool) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	e := db.idx.names[name]
+	if e == nil {
+		return NameStamp{}, false
+	}
+	st := NameStamp{Version: e.version, Changed: e.changed}
+	st.Status, st.ExpireBlock, st.RenewalDeadline, st.GracePeriod = db.standing(e.namespaceID, e.firstRegistered, e.lastRenewed, e.revoked,
+		db.net.FirstBlock-1+int64(len(db.chs)), db.namespaces)
+	return st, true
+}
+
+// standing is a name's status and deadlines at tip (PROTOCOL.md §7.3).
+func (db *DB) standing(namespaceID string, firstRegistered, lastRenewed int64, revoked bool, tip int64,
+	namespaces map[string]*storedNamespace) (status string, expire, renewal int64, grace bool) {
+	status = StatusExpired
+	if aliveIn(db.net, namespaces, namespaceID, firstRegistered, lastRenewed, tip) {
+		status = StatusRegistered
+		if revoked {
+			status = StatusRevoked
+		}
+	}
+	if ns := namespaces[namespaceID]; ns != nil && ns.Ready && ns.Lifetime != InfiniteLifetime {
+		expire, renewal, _ = nameDeadlines(db.net, ns.Namespace, &NameRecord{LastRenewed: lastRenewed}, tip)
+		grace = status != StatusExpired && tip >= expire && tip < renewal
+	}
+	return status, expire, renewal, grace
+}

@@ -1,0 +1,81 @@
+package mirror
+
+import (
+	"container/list"
+	"sync"
+	"sync/atomic"
+)
+
+// byteCache is a map bounded by the bytes of its values, evicting with
+// second chance (a hit only sets a flag under the read lock, so lookups
+// from many goroutines do not contend on a list).
+type byteCache[K comparable, V any] struct {
+	mu    sync.RWMutex
+	max   int64
+	bytes int64
+	lru   *list.List // of *entry[K, V], front = newest
+	m     map[K]*list.Element
+}
+
+type entry[K comparable, V any] struct {
+	key  K
+	val  V
+	size int64
+	used atomic.Bool
+}
+
+func newByteCache[K comparable, V any](max int64) *byteCache[K, V] {
+	return &byteCache[K, V]{max: max, lru: list.New(), m: map[K]*list.Element{}}
+}
+
+func (c *byteCache[K, V]) get(k K) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	el := c.m[k]
+	if el == nil {
+		var zero V
+		return zero, false
+	}
+	e := el.Value.(*entry[K, V])
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
+	return e.val, true
+}
+
+// put stores v (size bytes) under k.
+func (c *byteCache[K, V]) put(k K, v V, size int64) {
+	if size > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el := c.m[k]; el != nil {
+		e := el.Value.(*entry[K, V])
+		c.bytes += size - e.size
+		e.val, e.size = v, size
+		c.lru.MoveToFront(el)
+	} else {
+		c.m[k] = c.lru.PushFront(&entry[K, V]{key: k, val: v, size: size})
+		c.bytes += size
+	}
+	for c.bytes > c.max {
+		el := c.lru.Back()
+		e := el.Value.(*entry[K, V])
+		if e.used.Load() && el != c.lru.Front() {
+			e.used.Store(false)
+			c.lru.MoveToFront(el)
+			continue
+		}
+		c.lru.Remove(el)
+		delete(c.m, e.key)
+		c.bytes -= e.size
+	}
+}
+
+// stats returns the entry count and bytes held.
+func (c *byteCache[K, V]) stats() (int, int64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m), c.bytes
+}

@@ -37,7 +37,7 @@ func (m *Mirror) Answer(ctx context.Context, name, kind string, build Builder) (
 		return nil, nil
 	}
 	k := answerKey{name, kind}
-	if a, ok := m.answers.get(k); ok && a.Stamp == st {
+	if a, ok := m.answers.Get(k); ok && a.Stamp == st {
 		return a, nil
 	}
 	// The record read now is at least as new as st; if a block lands in
@@ -56,7 +56,7 @@ func (m *Mirror) Answer(ctx context.Context, name, kind string, build Builder) (
 	a.Stamp = st
 	a.ETag = fmt.Sprintf(`W/"%s-%d-%s"`, kind, st.Changed, st.Status)
 	if cacheable {
-		m.answers.put(k, a, int64(len(a.Body)+len(name))+256)
+		m.answers.Put(k, a, int64(len(a.Body)+len(name))+256)
 	}
 	return a, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/zonemirror/zonemirror/internal/bytecache"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
@@ -54,8 +55,8 @@ type Mirror struct {
 	names   Names
 	records Records
 	opts    Options
-	zf      *byteCache[wire.Hash160, []byte]
-	answers *byteCache[answerKey, *Answer]
+	zf      *bytecache.Cache[wire.Hash160, []byte]
+	answers *bytecache.Cache[answerKey, *Answer]
 
 	// tipHeader caches the tip's height and consensus hash as text.
 	tip atomic.Pointer[tipInfo]
@@ -84,8 +85,8 @@ func New(names Names, records Records, opts Options) *Mirror {
 		opts.MaxZonefileBytes = 40960
 	}
 	return &Mirror{names: names, records: records, opts: opts,
-		zf:      newByteCache[wire.Hash160, []byte](opts.RecordCacheBytes),
-		answers: newByteCache[answerKey, *Answer](opts.AnswerCacheBytes)}
+		zf:      bytecache.New[wire.Hash160, []byte](opts.RecordCacheBytes),
+		answers: bytecache.New[answerKey, *Answer](opts.AnswerCacheBytes)}
 }
 
 // Names returns the name database the mirror reads.
@@ -131,7 +132,7 @@ func (a *Absence) Error() string {
 // Zonefile returns the verified zone file of hash, or an *Absence saying
 // why there is none. Other errors are failures of the name database.
 func (m *Mirror) Zonefile(ctx context.Context, hash wire.Hash160) ([]byte, error) {
-	if b, ok := m.zf.get(hash); ok {
+	if b, ok := m.zf.Get(hash); ok {
 		m.cacheHits.Add(1)
 		return b, nil
 	}
@@ -146,7 +147,7 @@ func (m *Mirror) Zonefile(ctx context.Context, hash wire.Hash160) ([]byte, error
 	b, err := m.records.Get(ctx, plugins.Key(hash))
 	if err == nil {
 		m.tierHits.Add(1)
-		m.zf.put(hash, b, int64(len(b))+64)
+		m.zf.Put(hash, b, int64(len(b))+64)
 		return b, nil
 	}
 	m.absent.Add(1)
@@ -186,7 +187,7 @@ func (m *Mirror) Publish(ctx context.Context, zonefile []byte) (wire.Hash160, er
 	if _, err := m.records.Put(ctx, plugins.Key(h), zonefile); err != nil {
 		return h, fmt.Errorf("store zone file %s: %w", h, err)
 	}
-	m.zf.put(h, zonefile, int64(len(zonefile))+64)
+	m.zf.Put(h, zonefile, int64(len(zonefile))+64)
 	return h, nil
 }
 
@@ -201,8 +202,8 @@ type Stats struct {
 
 // Stats returns the mirror's counters.
 func (m *Mirror) Stats() Stats {
-	n, b := m.zf.stats()
-	a, _ := m.answers.stats()
+	n, b := m.zf.Stats()
+	a, _ := m.answers.Stats()
 	return Stats{CacheHits: m.cacheHits.Load(), TierHits: m.tierHits.Load(), Absent: m.absent.Load(),
 		CachedRecords: n, CachedRecordBytes: b, CachedAnswers: a}
 }

@@ -14,38 +14,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonemirror/zonemirror/internal/testmirror"
 	"github.com/zonemirror/zonemirror/mirror"
-	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/namedbtest"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
-	"github.com/zonemirror/zonemirror/plugins/disk"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
 )
 
-// realZonefiles reads testdata/name_zonefiles-test.txt (12 real zone files
-// of the Stacks genesis export): name → zone file.
-func realZonefiles(t testing.TB) map[string][]byte {
-	t.Helper()
-	raw, err := os.ReadFile("testdata/name_zonefiles-test.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
-	out := map[string][]byte{}
-	for i := 0; i+1 < len(lines); i += 2 {
-		zf := []byte(strings.ReplaceAll(lines[i+1], `\n`, "\n"))
-		if wire.SumHash160(zf).String() != lines[i] {
-			t.Fatalf("zone file %d does not hash to %s", i/2, lines[i])
-		}
-		origin := strings.Fields(strings.SplitN(string(zf), "\n", 2)[0])[1]
-		out[origin] = zf
-	}
-	return out
-}
-
-// fixture is a chain with the real names, the tiers holding their zone
-// files, and the API served on 127.0.0.1.
+// fixture is the test mirror served on 127.0.0.1.
 type fixture struct {
 	t     *testing.T
 	chain *namedbtest.Chain
@@ -58,41 +35,10 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	c := namedbtest.New(t, nil)
-	c.Launch("id", namedb.InfiniteLifetime)
-	zf := realZonefiles(t)
-	owner := c.Key("owner")
-	var names []string
-	for n := range zf {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	missing := []byte("$ORIGIN missing.id\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/missing\"\n")
-	all := map[string][]byte{"missing.id": missing}
-	for n, b := range zf {
-		all[n] = b
-	}
-	c.Register(owner, all, append(names, "missing.id", "nozone.id")...)
-	d, err := disk.New(disk.Config{Dir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := tiered.New([]tiered.Tier{{Name: "disk", Driver: d}}, tiered.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	for _, b := range zf {
-		if _, err := store.Put(ctx, plugins.SumKey(b), b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	zf["missing.id"] = missing
-	m := mirror.New(c.DB, store, mirror.Options{})
-	srv := httptest.NewServer(New(m, c.DB, Options{Version: "test"}))
+	tm := testmirror.New(t, nil)
+	srv := httptest.NewServer(New(tm.Mirror, tm.Chain.DB, Options{Version: "test"}))
 	t.Cleanup(srv.Close)
-	return &fixture{t: t, chain: c, store: store, m: m, srv: srv, zf: zf, owner: owner}
+	return &fixture{t: t, chain: tm.Chain, store: tm.Store, m: tm.Mirror, srv: srv, zf: tm.Zonefiles, owner: tm.Owner}
 }
 
 // get fetches path and decodes a JSON body into v (when not nil).

@@ -1,4 +1,8 @@
-package mirror
+// Package bytecache is a map bounded by the bytes of its values, for the
+// mirror's caches of records and answers. It evicts with second chance (an
+// approximation of least recently used): a hit only sets a flag under the
+// read lock, so lookups from many goroutines do not contend on a list.
+package bytecache
 
 import (
 	"container/list"
@@ -6,10 +10,8 @@ import (
 	"sync/atomic"
 )
 
-// byteCache is a map bounded by the bytes of its values, evicting with
-// second chance (a hit only sets a flag under the read lock, so lookups
-// from many goroutines do not contend on a list).
-type byteCache[K comparable, V any] struct {
+// Cache is the bounded map. It is safe for concurrent use.
+type Cache[K comparable, V any] struct {
 	mu    sync.RWMutex
 	max   int64
 	bytes int64
@@ -24,11 +26,13 @@ type entry[K comparable, V any] struct {
 	used atomic.Bool
 }
 
-func newByteCache[K comparable, V any](max int64) *byteCache[K, V] {
-	return &byteCache[K, V]{max: max, lru: list.New(), m: map[K]*list.Element{}}
+// New returns a cache holding values of at most max bytes in all.
+func New[K comparable, V any](max int64) *Cache[K, V] {
+	return &Cache[K, V]{max: max, lru: list.New(), m: map[K]*list.Element{}}
 }
 
-func (c *byteCache[K, V]) get(k K) (V, bool) {
+// Get returns the value of k.
+func (c *Cache[K, V]) Get(k K) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	el := c.m[k]
@@ -43,8 +47,9 @@ func (c *byteCache[K, V]) get(k K) (V, bool) {
 	return e.val, true
 }
 
-// put stores v (size bytes) under k.
-func (c *byteCache[K, V]) put(k K, v V, size int64) {
+// Put stores v, counted as size bytes, under k; a value larger than the
+// whole cache is not kept.
+func (c *Cache[K, V]) Put(k K, v V, size int64) {
 	if size > c.max {
 		return
 	}
@@ -73,8 +78,8 @@ func (c *byteCache[K, V]) put(k K, v V, size int64) {
 	}
 }
 
-// stats returns the entry count and bytes held.
-func (c *byteCache[K, V]) stats() (int, int64) {
+// Stats returns the entry count and the bytes held.
+func (c *Cache[K, V]) Stats() (int, int64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.m), c.bytes

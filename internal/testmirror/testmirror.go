@@ -1,0 +1,100 @@
+// Package testmirror builds a mirror for tests: a devnet name database
+// (namedbtest) in which the 12 real zone files of the Stacks genesis
+// export (testdata, from shared/data) are registered under their names in
+// namespace "id", a disk tier holding them, and the mirror over both.
+// Two more names: missing.id, whose zone file is announced but not held,
+// and nozone.id, which has none.
+package testmirror
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/zonemirror/zonemirror/mirror"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/namedbtest"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/disk"
+	"github.com/zonemirror/zonemirror/plugins/tiered"
+)
+
+// Fixture is the chain, the tiers and the mirror.
+type Fixture struct {
+	Chain  *namedbtest.Chain
+	Store  *tiered.Store
+	Mirror *mirror.Mirror
+	// Zonefiles are the registered names' zone files (missing.id's too).
+	Zonefiles map[string][]byte
+	// Owner owns every name.
+	Owner *namedbtest.Key
+}
+
+// Missing is the zone file of missing.id, announced but not held.
+var Missing = []byte("$ORIGIN missing.id\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/missing\"\n")
+
+// RealZonefiles reads the 12 real zone files: name → zone file.
+func RealZonefiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(self), "testdata", "name_zonefiles-test.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	out := map[string][]byte{}
+	for i := 0; i+1 < len(lines); i += 2 {
+		zf := []byte(strings.ReplaceAll(lines[i+1], `\n`, "\n"))
+		if wire.SumHash160(zf).String() != lines[i] {
+			t.Fatalf("zone file %d does not hash to %s", i/2, lines[i])
+		}
+		origin := strings.Fields(strings.SplitN(string(zf), "\n", 2)[0])[1]
+		out[origin] = zf
+	}
+	return out
+}
+
+// New builds the fixture; extra zone files are registered too (held in
+// the tiers), under the names given.
+func New(t testing.TB, extra map[string][]byte) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	c := namedbtest.New(t, nil)
+	c.Launch("id", namedb.InfiniteLifetime)
+	zf := RealZonefiles(t)
+	for n, b := range extra {
+		zf[n] = b
+	}
+	owner := c.Key("owner")
+	var names []string
+	for n := range zf {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	all := map[string][]byte{"missing.id": Missing}
+	for n, b := range zf {
+		all[n] = b
+	}
+	c.Register(owner, all, append(names, "missing.id", "nozone.id")...)
+	d, err := disk.New(disk.Config{Dir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := tiered.New([]tiered.Tier{{Name: "disk", Driver: d}}, tiered.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	for _, b := range zf {
+		if _, err := store.Put(ctx, plugins.SumKey(b), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zf["missing.id"] = Missing
+	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
+}

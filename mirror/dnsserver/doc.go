@@ -1,0 +1,32 @@
+// Package dnsserver serves the mirror over DNS (github.com/miekg/dns, UDP
+// and TCP): it is authoritative for the namespaces that are ready on
+// chain, and a name's answers are the records of its zone file, parsed as
+// an RFC 1035 zone file with the name as origin. `dig @127.0.0.1 -p 5353
+// muneeb.id URI` asks for the URI records of muneeb.id's zone file.
+//
+// # Answers
+//
+//   - A name of a served namespace: the zone file's records whose owner is
+//     the query name (or a CNAME there), NODATA (NOERROR with the SOA) when
+//     it has none of that type, NXDOMAIN with the SOA when neither the name
+//     nor anything under it exists. Records a zone file gives for names
+//     outside the name's own domain are never served.
+//   - The namespace itself: a synthesized SOA (its serial is the block
+//     height) and NS.
+//   - A zone the mirror does not serve: REFUSED.
+//   - A registered name whose zone file the mirror does not hold yet:
+//     SERVFAIL (it cannot answer now), never a wrong NXDOMAIN.
+//
+// A zone file that does not parse as DNS answers with the records read
+// before the error (it is still served whole over HTTP).
+//
+// # Protecting the server
+//
+// Answers are cached by the name's version, so a hot name costs a copy
+// and a pack; responses over the client's UDP size (512, or its EDNS0 size)
+// are truncated so it retries over TCP; at most MaxConcurrent queries are
+// answered at once; and each client address gets RatePerClient queries a
+// second (with a burst), beyond which it is REFUSED, so one busy client
+// cannot starve the rest. Negative answers carry the SOA, whose minimum
+// (NegativeTTL) tells resolvers how long to cache them (RFC 2308).
+package dnsserver

@@ -1,0 +1,429 @@
+package dnsserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+	"golang.org/x/time/rate"
+
+	"github.com/zonemirror/zonemirror/internal/bytecache"
+	"github.com/zonemirror/zonemirror/mirror"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// Namespaces lists the ready namespaces (*namedb.DB).
+type Namespaces interface {
+	Namespaces() []string
+}
+
+// Options configure a Server.
+type Options struct {
+	// Nameserver is the NS and SOA primary of every served zone. The
+	// default is "ns1.zonemirror.invalid.".
+	Nameserver string
+	// Hostmaster is the SOA's responsible mailbox. The default is
+	// "hostmaster.zonemirror.invalid.".
+	Hostmaster string
+	// TTL of synthesized records and of zone-file records without one.
+	// The default is 3600.
+	TTL uint32
+	// NegativeTTL is the SOA minimum: how long resolvers keep a negative
+	// answer. The default is 60.
+	NegativeTTL uint32
+	// MaxConcurrent bounds the queries answered at once. The default is 256.
+	MaxConcurrent int
+	// RatePerClient is the queries a second one client address may send
+	// (burst: twice that). The default is 1,000; 0 or less means no limit
+	// only when NoRateLimit is set.
+	RatePerClient float64
+	// NoRateLimit turns the per-client limit off (benchmarks).
+	NoRateLimit bool
+	// UDPSize is the EDNS0 payload size the server advertises. The
+	// default is 1232.
+	UDPSize uint16
+	// CacheBytes bounds each of the caches of parsed zone files and of
+	// answers. The default is 32 MiB.
+	CacheBytes int64
+	// Observe, when set, is called for every answer (metrics).
+	Observe func(qtype uint16, rcode int, took time.Duration)
+}
+
+// Server answers DNS queries from the mirror.
+type Server struct {
+	m    *mirror.Mirror
+	ns   Namespaces
+	opts Options
+	sem  chan struct{}
+
+	zones struct {
+		sync.RWMutex
+		tip  int64
+		list map[string]bool
+	}
+	parsed  *bytecache.Cache[wire.Hash160, []dns.RR]
+	answers *bytecache.Cache[answerKey, *cached]
+
+	limMu    sync.Mutex
+	limiters map[netip.Addr]*limiter
+}
+
+type limiter struct {
+	l    *rate.Limiter
+	seen time.Time
+}
+
+type answerKey struct {
+	qname string
+	qtype uint16
+}
+
+// cached is an answer and what it depends on.
+type cached struct {
+	version uint64 // the name's version (0: the name does not exist)
+	exists  bool
+	tip     int64 // for apex answers: the block height
+	rcode   int
+	answer  []dns.RR
+	ns      []dns.RR
+}
+
+// New returns a server over the mirror m; ns lists the served zones.
+func New(m *mirror.Mirror, ns Namespaces, opts Options) *Server {
+	if opts.Nameserver == "" {
+		opts.Nameserver = "ns1.zonemirror.invalid."
+	}
+	if opts.Hostmaster == "" {
+		opts.Hostmaster = "hostmaster.zonemirror.invalid."
+	}
+	if opts.TTL == 0 {
+		opts.TTL = 3600
+	}
+	if opts.NegativeTTL == 0 {
+		opts.NegativeTTL = 60
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = 256
+	}
+	if opts.RatePerClient <= 0 {
+		opts.RatePerClient = 1000
+	}
+	if opts.UDPSize == 0 {
+		opts.UDPSize = 1232
+	}
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = 32 << 20
+	}
+	return &Server{m: m, ns: ns, opts: opts, sem: make(chan struct{}, opts.MaxConcurrent), limiters: map[netip.Addr]*limiter{},
+		parsed: bytecache.New[wire.Hash160, []dns.RR](opts.CacheBytes), answers: bytecache.New[answerKey, *cached](opts.CacheBytes)}
+}
+
+// Serve answers on conn (UDP) and ln (TCP) until ctx ends.
+func (s *Server) Serve(ctx context.Context, conn net.PacketConn, ln net.Listener) error {
+	udp := &dns.Server{PacketConn: conn, Handler: s, UDPSize: int(s.opts.UDPSize)}
+	tcp := &dns.Server{Listener: ln, Handler: s, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
+	errs := make(chan error, 2)
+	go func() { errs <- udp.ActivateAndServe() }()
+	go func() { errs <- tcp.ActivateAndServe() }()
+	go s.sweep(ctx)
+	select {
+	case <-ctx.Done():
+	case err := <-errs:
+		udp.Shutdown()
+		tcp.Shutdown()
+		return fmt.Errorf("dns server: %w", err)
+	}
+	udp.Shutdown()
+	tcp.Shutdown()
+	return nil
+}
+
+// sweep forgets the limiters of clients gone quiet.
+func (s *Server) sweep(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			s.limMu.Lock()
+			for a, l := range s.limiters {
+				if now.Sub(l.seen) > time.Minute {
+					delete(s.limiters, a)
+				}
+			}
+			s.limMu.Unlock()
+		}
+	}
+}
+
+func (s *Server) allow(addr net.Addr) bool {
+	if s.opts.NoRateLimit {
+		return true
+	}
+	var ip netip.Addr
+	switch a := addr.(type) {
+	case *net.UDPAddr:
+		ip, _ = netip.AddrFromSlice(a.IP)
+	case *net.TCPAddr:
+		ip, _ = netip.AddrFromSlice(a.IP)
+	}
+	s.limMu.Lock()
+	defer s.limMu.Unlock()
+	l := s.limiters[ip]
+	if l == nil {
+		l = &limiter{l: rate.NewLimiter(rate.Limit(s.opts.RatePerClient), int(2*s.opts.RatePerClient))}
+		s.limiters[ip] = l
+	}
+	l.seen = time.Now()
+	return l.l.Allow()
+}
+
+// ServeDNS answers one query.
+func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	start := time.Now()
+	resp := s.answer(w.RemoteAddr(), req)
+	size := dns.MinMsgSize
+	if opt := req.IsEdns0(); opt != nil {
+		size = max(int(opt.UDPSize()), dns.MinMsgSize)
+		resp.SetEdns0(s.opts.UDPSize, false)
+	}
+	if _, udp := w.RemoteAddr().(*net.UDPAddr); udp {
+		resp.Truncate(size)
+	}
+	w.WriteMsg(resp) //nolint:errcheck // the client went away
+	if s.opts.Observe != nil {
+		var qtype uint16
+		if len(req.Question) == 1 {
+			qtype = req.Question[0].Qtype
+		}
+		s.opts.Observe(qtype, resp.Rcode, time.Since(start))
+	}
+}
+
+func (s *Server) answer(from net.Addr, req *dns.Msg) *dns.Msg {
+	resp := new(dns.Msg)
+	resp.SetReply(req)
+	resp.Authoritative = true
+	resp.RecursionAvailable = false
+	if req.Opcode != dns.OpcodeQuery {
+		resp.SetRcode(req, dns.RcodeNotImplemented)
+		return resp
+	}
+	if len(req.Question) != 1 {
+		resp.SetRcode(req, dns.RcodeFormatError)
+		return resp
+	}
+	if !s.allow(from) {
+		resp.SetRcode(req, dns.RcodeRefused)
+		return resp
+	}
+	select {
+	case s.sem <- struct{}{}:
+		defer func() { <-s.sem }()
+	case <-time.After(100 * time.Millisecond):
+		resp.SetRcode(req, dns.RcodeServerFailure)
+		return resp
+	}
+	q := req.Question[0]
+	if q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY {
+		resp.SetRcode(req, dns.RcodeRefused)
+		return resp
+	}
+	c := s.lookup(strings.ToLower(q.Name), q.Qtype)
+	resp.Rcode = c.rcode
+	if c.rcode == dns.RcodeRefused || c.rcode == dns.RcodeServerFailure {
+		resp.Authoritative = false
+	}
+	resp.Answer = c.answer
+	resp.Ns = c.ns
+	return resp
+}
+
+// zone returns the served zone (namespace id) of qname, "" if none.
+func (s *Server) zone(qname string) string {
+	labels := dns.SplitDomainName(qname)
+	if len(labels) == 0 {
+		return ""
+	}
+	id := labels[len(labels)-1]
+	tip, _, _ := s.m.Tip()
+	s.zones.RLock()
+	fresh := s.zones.list != nil && s.zones.tip == tip
+	ok := s.zones.list[id]
+	s.zones.RUnlock()
+	if fresh {
+		if ok {
+			return id
+		}
+		return ""
+	}
+	list := map[string]bool{}
+	for _, n := range s.ns.Namespaces() {
+		list[n] = true
+	}
+	s.zones.Lock()
+	s.zones.tip, s.zones.list = tip, list
+	s.zones.Unlock()
+	if list[id] {
+		return id
+	}
+	return ""
+}
+
+func (s *Server) soa(zone string, tip int64) dns.RR {
+	return &dns.SOA{Hdr: dns.RR_Header{Name: zone + ".", Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: s.opts.NegativeTTL},
+		Ns: s.opts.Nameserver, Mbox: s.opts.Hostmaster, Serial: uint32(tip), Refresh: 3600, Retry: 600, Expire: 604800, Minttl: s.opts.NegativeTTL}
+}
+
+// size approximates the memory of an answer.
+func (c *cached) size(qname string) int64 {
+	n := int64(len(qname)) + 128
+	for _, rr := range append(c.answer, c.ns...) {
+		n += int64(dns.Len(rr)) + 64
+	}
+	return n
+}
+
+// lookup answers qname/qtype, from the cache while what it depends on is
+// unchanged.
+func (s *Server) lookup(qname string, qtype uint16) *cached {
+	zone := s.zone(qname)
+	if zone == "" {
+		return &cached{rcode: dns.RcodeRefused}
+	}
+	tip, _, _ := s.m.Tip()
+	labels := dns.SplitDomainName(qname)
+	k := answerKey{qname, qtype}
+	if len(labels) == 1 { // the namespace's apex
+		if c, ok := s.answers.Get(k); ok && c.tip == tip {
+			return c
+		}
+		c := &cached{tip: tip}
+		apex := zone + "."
+		switch qtype {
+		case dns.TypeSOA:
+			c.answer = []dns.RR{s.soa(zone, tip)}
+		case dns.TypeNS:
+			c.answer = []dns.RR{&dns.NS{Hdr: dns.RR_Header{Name: apex, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: s.opts.TTL}, Ns: s.opts.Nameserver}}
+		case dns.TypeANY:
+			c.answer = []dns.RR{s.soa(zone, tip), &dns.NS{Hdr: dns.RR_Header{Name: apex, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: s.opts.TTL}, Ns: s.opts.Nameserver}}
+		default:
+			c.ns = []dns.RR{s.soa(zone, tip)}
+		}
+		s.answers.Put(k, c, c.size(qname))
+		return c
+	}
+	name := labels[len(labels)-2] + "." + zone
+	st, exists := s.m.Names().NameStamp(name)
+	live := exists && st.Status == namedb.StatusRegistered
+	if c, ok := s.answers.Get(k); ok {
+		if c.exists == live && (!live || c.version == st.Version) && (live || c.tip == tip) {
+			return c
+		}
+	}
+	c := &cached{exists: live, version: st.Version, tip: tip}
+	if !live {
+		c.rcode, c.ns = dns.RcodeNameError, []dns.RR{s.soa(zone, tip)}
+		s.answers.Put(k, c, c.size(qname))
+		return c
+	}
+	rrs, err := s.records(name)
+	if err != nil {
+		// registered, but the zone file is not here (yet): not an answer
+		return &cached{rcode: dns.RcodeServerFailure}
+	}
+	owner := qname
+	found := false
+	for _, rr := range rrs {
+		h := rr.Header()
+		if !strings.EqualFold(h.Name, owner) {
+			if strings.HasSuffix(strings.ToLower(h.Name), "."+owner) {
+				found = true // an empty non-terminal: NODATA, not NXDOMAIN
+			}
+			continue
+		}
+		found = true
+		if qtype == dns.TypeANY || h.Rrtype == qtype || h.Rrtype == dns.TypeCNAME {
+			c.answer = append(c.answer, rr)
+		}
+	}
+	if len(c.answer) == 0 {
+		c.ns = []dns.RR{s.soa(zone, tip)}
+		if !found && owner != name+"." {
+			c.rcode = dns.RcodeNameError
+		}
+	}
+	s.answers.Put(k, c, c.size(qname))
+	return c
+}
+
+// records returns the parsed records of name's zone file, keeping only
+// those inside the name's own domain.
+func (s *Server) records(name string) ([]dns.RR, error) {
+	ctx := context.Background()
+	info, err := s.m.Names().Name(ctx, name)
+	if err != nil || info == nil {
+		return nil, errors.New("no record")
+	}
+	if info.Record.ValueHash == nil {
+		return nil, nil // a name without a zone file has no records
+	}
+	h := *info.Record.ValueHash
+	if rrs, ok := s.parsed.Get(h); ok {
+		return rrs, nil
+	}
+	zf, err := s.m.Zonefile(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	rrs := Parse(name, zf, s.opts.TTL)
+	s.parsed.Put(h, rrs, int64(2*len(zf)+64))
+	return rrs, nil
+}
+
+// Parse reads a zone file with name as its origin and returns its records
+// inside name's domain, up to the first syntax error. Zone files are
+// immutable: the result can be kept by hash.
+//
+// Blockstack zone files write "$ORIGIN muneeb.id" without the final dot
+// and mean the absolute name (as Blockstack's own parser reads it); RFC
+// 1035 would read it relative to the current origin. Such an $ORIGIN is
+// made absolute first.
+func Parse(name string, zonefile []byte, defaultTTL uint32) []dns.RR {
+	origin := dns.Fqdn(strings.ToLower(name))
+	zp := dns.NewZoneParser(strings.NewReader(absoluteOrigins(string(zonefile))), origin, "")
+	zp.SetDefaultTTL(defaultTTL)
+	zp.SetIncludeAllowed(false)
+	var out []dns.RR
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		h := strings.ToLower(rr.Header().Name)
+		if h == origin || strings.HasSuffix(h, "."+origin) {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// absoluteOrigins adds the final dot to $ORIGIN names that lack it.
+func absoluteOrigins(zf string) string {
+	if !strings.Contains(zf, "$ORIGIN") && !strings.Contains(strings.ToUpper(zf), "$ORIGIN") {
+		return zf
+	}
+	lines := strings.Split(zf, "\n")
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") && !strings.HasSuffix(f[1], ".") {
+			lines[i] = strings.Replace(l, f[1], f[1]+".", 1)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

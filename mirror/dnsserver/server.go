@@ -199,7 +199,8 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	if _, udp := w.RemoteAddr().(*net.UDPAddr); udp {
 		resp.Truncate(size)
 	}
-	w.WriteMsg(resp) //nolint:errcheck // the client went away
+	// Counted before it is sent, so a client that got an answer sees it
+	// in the metrics.
 	if s.opts.Observe != nil {
 		var qtype uint16
 		if len(req.Question) == 1 {
@@ -207,6 +208,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		}
 		s.opts.Observe(qtype, resp.Rcode, time.Since(start))
 	}
+	w.WriteMsg(resp) //nolint:errcheck // the client went away
 }
 
 func (s *Server) answer(from net.Addr, req *dns.Msg) *dns.Msg {

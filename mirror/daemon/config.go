@@ -1,0 +1,255 @@
+package daemon
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/plugins/host"
+)
+
+// Config is a mirror's whole configuration (YAML).
+type Config struct {
+	// Network is mainnet, regtest or simnet (network:). The default is
+	// mainnet.
+	Network string `yaml:"network"`
+	// Data is the data folder (data:); the name database is
+	// DATA/NETWORK/names. The default is the user cache folder's
+	// zonemirror (e.g. ~/.cache/zonemirror).
+	Data string `yaml:"data"`
+	// Node is the Bitcoin node to follow (node:).
+	Node NodeConfig `yaml:"node"`
+	// Sync tunes the chain sync (sync:).
+	Sync SyncConfig `yaml:"sync"`
+	// HTTP is the API's listener (http:).
+	HTTP HTTPConfig `yaml:"http"`
+	// DNS is the DNS server's listener (dns:).
+	DNS DNSConfig `yaml:"dns"`
+	// Drivers are the storage tiers in lookup order (drivers:), each a
+	// driver of plugins/host. The default is one disk tier in
+	// DATA/NETWORK/records.
+	Drivers []DriverConfig `yaml:"drivers"`
+	// Cache bounds the mirror's memory caches (cache:).
+	Cache CacheConfig `yaml:"cache"`
+	// Ready says when /readyz answers 200 (ready:).
+	Ready ReadyConfig `yaml:"ready"`
+}
+
+// NodeConfig reaches the Bitcoin node.
+type NodeConfig struct {
+	// Host is host:port of its RPC server (node.host:). The default is
+	// 127.0.0.1:8334 (btcd mainnet).
+	Host string `yaml:"host"`
+	// Kind is btcd (websocket) or bitcoind (HTTP POST) (node.kind:). The
+	// default is btcd.
+	Kind string `yaml:"kind"`
+	// User, Pass: RPC credentials (node.user:, node.pass:); Cookie: a
+	// cookie file instead (node.cookie:); Cert: btcd's rpc.cert for TLS
+	// (node.cert:), empty for plain HTTP on loopback. Defaults empty.
+	User   string `yaml:"user"`
+	Pass   string `yaml:"pass"`
+	Cookie string `yaml:"cookie"`
+	Cert   string `yaml:"cert"`
+}
+
+// SyncConfig tunes the chain sync.
+type SyncConfig struct {
+	// Confirmations a block needs (sync.confirmations:). The default is
+	// the network's: 6 on mainnet, 0 on regtest and simnet.
+	Confirmations *int `yaml:"confirmations"`
+	// Window is how many block requests are in flight (sync.window:). The
+	// default is 64.
+	Window int `yaml:"window"`
+}
+
+// HTTPConfig is the API's listener.
+type HTTPConfig struct {
+	// Listen is the API's address (http.listen:), also serving /metrics,
+	// /healthz and /readyz. The default is 127.0.0.1:6270 (the original's
+	// API port).
+	Listen string `yaml:"listen"`
+}
+
+// DNSConfig is the DNS server.
+type DNSConfig struct {
+	// Listen is the UDP and TCP address (dns.listen:); "off" turns DNS
+	// off. The default is 127.0.0.1:5353.
+	Listen string `yaml:"listen"`
+	// Nameserver and Hostmaster go into the SOA and NS of served zones
+	// (dns.nameserver:, dns.hostmaster:). Defaults
+	// ns1.zonemirror.invalid. and hostmaster.zonemirror.invalid.
+	Nameserver string `yaml:"nameserver"`
+	Hostmaster string `yaml:"hostmaster"`
+	// RatePerClient is the queries a second one client may send
+	// (dns.rate_per_client:). The default is 1,000.
+	RatePerClient float64 `yaml:"rate_per_client"`
+}
+
+// DriverConfig is one storage tier (drivers[i]:), as plugins/host takes
+// it; Config is the driver's own keys.
+type DriverConfig struct {
+	Name      string         `yaml:"name"`
+	Driver    string         `yaml:"driver"`
+	Path      string         `yaml:"path"`
+	Args      []string       `yaml:"args"`
+	SHA256    string         `yaml:"sha256"`
+	InProcess bool           `yaml:"in_process"`
+	ReadOnly  bool           `yaml:"read_only"`
+	Config    map[string]any `yaml:"config"`
+	// Timeout bounds each call to the tier, e.g. "500ms"
+	// (drivers[i].timeout:). The default is 1 s.
+	Timeout string `yaml:"timeout"`
+}
+
+// CacheConfig bounds the memory caches.
+type CacheConfig struct {
+	// Records bounds the verified zone files kept in memory
+	// (cache.records_bytes:). The default is 64 MiB.
+	Records int64 `yaml:"records_bytes"`
+	// Answers bounds the cached name answers (cache.answers_bytes:). The
+	// default is 64 MiB.
+	Answers int64 `yaml:"answers_bytes"`
+	// Names bounds namedb's decoded records (cache.names_bytes:). The
+	// default is 256 MiB.
+	Names int64 `yaml:"names_bytes"`
+}
+
+// ReadyConfig says when the mirror is ready.
+type ReadyConfig struct {
+	// MaxLag is how many blocks behind the node's tip still count as
+	// synced (ready.max_lag:). The default is 1.
+	MaxLag int64 `yaml:"max_lag"`
+	// MaxMissing is how many whitelisted records may be missing (not yet
+	// crawled) for the mirror to be ready (ready.max_missing:). The default
+	// is 0; it applies only when a crawler runs.
+	MaxMissing int64 `yaml:"max_missing"`
+}
+
+// Load reads a YAML config, applies the defaults and validates it.
+func Load(b []byte) (*Config, error) {
+	c, err := Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Defaults(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Parse reads a YAML config without applying defaults (so that flags can
+// override keys first); unknown keys are errors.
+func Parse(b []byte) (*Config, error) {
+	c := &Config{}
+	if len(bytes.TrimSpace(b)) > 0 { // an empty document means all defaults
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(c); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Defaults fills in what is unset and validates; errors name the key.
+func (c *Config) Defaults() error {
+	if c.Network == "" {
+		c.Network = "mainnet"
+	}
+	if _, err := netparams.Named(c.Network); err != nil {
+		return fmt.Errorf("config: network: %w", err)
+	}
+	if c.Data == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return fmt.Errorf("config: data: no default (%v); set it", err)
+		}
+		c.Data = filepath.Join(dir, "zonemirror")
+	}
+	if c.Node.Host == "" {
+		c.Node.Host = "127.0.0.1:8334"
+	}
+	if c.Node.Kind == "" {
+		c.Node.Kind = "btcd"
+	}
+	if c.Node.Kind != "btcd" && c.Node.Kind != "bitcoind" {
+		return fmt.Errorf("config: node.kind: %q, want btcd or bitcoind", c.Node.Kind)
+	}
+	if c.Sync.Window == 0 {
+		c.Sync.Window = 64
+	}
+	if c.Sync.Window < 1 || c.Sync.Window > 4096 {
+		return fmt.Errorf("config: sync.window: %d, want 1 to 4096", c.Sync.Window)
+	}
+	if c.Sync.Confirmations != nil && *c.Sync.Confirmations < 0 {
+		return fmt.Errorf("config: sync.confirmations: %d is negative", *c.Sync.Confirmations)
+	}
+	if c.HTTP.Listen == "" {
+		c.HTTP.Listen = "127.0.0.1:6270"
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+		return fmt.Errorf("config: http.listen: %w", err)
+	}
+	if c.DNS.Listen == "" {
+		c.DNS.Listen = "127.0.0.1:5353"
+	}
+	if c.DNS.Listen != "off" {
+		if _, _, err := net.SplitHostPort(c.DNS.Listen); err != nil {
+			return fmt.Errorf("config: dns.listen: %w", err)
+		}
+	}
+	if c.DNS.RatePerClient < 0 {
+		return fmt.Errorf("config: dns.rate_per_client: %v is negative", c.DNS.RatePerClient)
+	}
+	if len(c.Drivers) == 0 {
+		c.Drivers = []DriverConfig{{Name: "disk", Driver: "disk", Config: map[string]any{"dir": filepath.Join(c.Data, c.Network, "records")}}}
+	}
+	for i, d := range c.Drivers {
+		if d.Timeout != "" {
+			if _, err := time.ParseDuration(d.Timeout); err != nil {
+				return fmt.Errorf("config: drivers[%d].timeout: %w", i, err)
+			}
+		}
+	}
+	for key, v := range map[string]int64{"cache.records_bytes": c.Cache.Records, "cache.answers_bytes": c.Cache.Answers, "cache.names_bytes": c.Cache.Names, "ready.max_lag": c.Ready.MaxLag, "ready.max_missing": c.Ready.MaxMissing} {
+		if v < 0 {
+			return fmt.Errorf("config: %s: %d is negative", key, v)
+		}
+	}
+	if c.Cache.Records == 0 {
+		c.Cache.Records = 64 << 20
+	}
+	if c.Cache.Answers == 0 {
+		c.Cache.Answers = 64 << 20
+	}
+	if c.Cache.Names == 0 {
+		c.Cache.Names = 256 << 20
+	}
+	if c.Ready.MaxLag == 0 {
+		c.Ready.MaxLag = 1
+	}
+	return nil
+}
+
+// hostConfigs are the drivers as plugins/host takes them.
+func (c *Config) hostConfigs() ([]host.DriverConfig, error) {
+	out := make([]host.DriverConfig, len(c.Drivers))
+	for i, d := range c.Drivers {
+		raw, err := json.Marshal(d.Config)
+		if err != nil {
+			return nil, fmt.Errorf("config: drivers[%d].config: %w", i, err)
+		}
+		if d.Config == nil {
+			raw = []byte("{}")
+		}
+		out[i] = host.DriverConfig{Name: d.Name, Driver: d.Driver, Path: d.Path, Args: d.Args, SHA256: d.SHA256, InProcess: d.InProcess, Config: raw}
+	}
+	return out, nil
+}

@@ -1,0 +1,206 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/zonemirror/zonemirror/chainsync"
+	"github.com/zonemirror/zonemirror/mirror"
+	"github.com/zonemirror/zonemirror/mirror/dnsserver"
+	"github.com/zonemirror/zonemirror/mirror/httpapi"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/host"
+	"github.com/zonemirror/zonemirror/plugins/tiered"
+)
+
+// Options are what the caller (cmd/zonemirror) adds to a Config.
+type Options struct {
+	// Version is the server version the API reports.
+	Version string
+	// Builtins are the built-in storage drivers by kind.
+	Builtins map[string]plugins.OpenFunc
+	// Self is the command that serves a built-in driver (see host.Options);
+	// the default is this executable with the argument "driver".
+	Self []string
+	// Network replaces the named network (devnets with parameters of
+	// their own); nil takes Config.Network.
+	Network *netparams.Network
+	// Started, when set, is called once everything listens, with the
+	// addresses (useful with port 0).
+	Started func(Addrs)
+	// Logger receives the logs; the default is slog.Default().
+	Logger *slog.Logger
+}
+
+// Addrs are where a running mirror listens.
+type Addrs struct {
+	HTTP, DNS string
+}
+
+// Run runs the mirror until ctx ends; it returns an error if a part fails
+// to start (the port is taken, a driver does not start, the database is
+// another network's), else nil after a clean stop.
+func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	n := opts.Network
+	if n == nil {
+		if n, err = netparams.Named(cfg.Network); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	db, err := namedb.Open(ctx, filepath.Join(cfg.Data, n.Name, "names"), n, namedb.WithRecordCache(cfg.Cache.Names))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+
+	// Storage tiers, each driver its own process (or in-process).
+	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("storage drivers: %w", err)
+	}
+	defer h.Close()
+	hcfgs, err := cfg.hostConfigs()
+	if err != nil {
+		return err
+	}
+	if err := host.Validate(hcfgs, h.Builtins()); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	var tiers []tiered.Tier
+	var drivers []plugins.Driver
+	for i, hc := range hcfgs {
+		d, err := h.Start(ctx, hc)
+		if err != nil {
+			return fmt.Errorf("storage driver %s: %w", hc.Name, err)
+		}
+		drivers = append(drivers, d)
+		timeout := time.Duration(0)
+		if cfg.Drivers[i].Timeout != "" {
+			timeout, _ = time.ParseDuration(cfg.Drivers[i].Timeout)
+		}
+		tiers = append(tiers, tiered.Tier{Name: hc.Name, Driver: d, Timeout: timeout, ReadOnly: cfg.Drivers[i].ReadOnly})
+	}
+	store, err := tiered.New(tiers, tiered.Options{Logger: logger})
+	if err != nil {
+		return fmt.Errorf("storage tiers: %w", err)
+	}
+	defer store.Close()
+
+	m := mirror.New(db, store, mirror.Options{RecordCacheBytes: cfg.Cache.Records, AnswerCacheBytes: cfg.Cache.Answers, MaxZonefileBytes: n.MaxZonefileBytes})
+
+	// Chain sync.
+	sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
+		CookieFile: cfg.Node.Cookie, CertFile: cfg.Node.Cert}, Window: cfg.Sync.Window}
+	if cfg.Sync.Confirmations != nil {
+		sc.Confirmations, sc.UseConfirmations = *cfg.Sync.Confirmations, true
+	}
+	syncer := chainsync.New(sc, db)
+	syncDone := make(chan error, 1)
+	go func() { syncDone <- syncer.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-syncDone
+	}()
+
+	// Metrics, the API, DNS.
+	reg := prometheus.NewRegistry()
+	met := newMetrics(reg, db, syncer, store, m, drivers)
+	ready := func() (bool, string) { return readiness(syncer.Status(), cfg.Ready) }
+	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{syncer}, Ready: ready})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", met.http(api))
+	hl, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("http.listen %s: %w", cfg.HTTP.Listen, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(hl) }()
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		srv.Shutdown(sctx) //nolint:errcheck // best effort on the way out
+	}()
+	addrs := Addrs{HTTP: hl.Addr().String()}
+
+	dnsDone := make(chan error, 1)
+	if cfg.DNS.Listen != "off" {
+		pc, err := net.ListenPacket("udp", cfg.DNS.Listen)
+		if err != nil {
+			return fmt.Errorf("dns.listen %s (udp): %w", cfg.DNS.Listen, err)
+		}
+		tl, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err != nil {
+			pc.Close()
+			return fmt.Errorf("dns.listen %s (tcp): %w", cfg.DNS.Listen, err)
+		}
+		ds := dnsserver.New(m, db, dnsserver.Options{Nameserver: cfg.DNS.Nameserver, Hostmaster: cfg.DNS.Hostmaster,
+			RatePerClient: cfg.DNS.RatePerClient, Observe: met.dns})
+		go func() { dnsDone <- ds.Serve(ctx, pc, tl) }()
+		addrs.DNS = pc.LocalAddr().String()
+	}
+	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.Host, "tiers", len(tiers))
+	if opts.Started != nil {
+		opts.Started(addrs)
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-httpDone:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("http: %w", err)
+	case err := <-dnsDone:
+		return err
+	case err := <-syncDone:
+		syncDone <- err // for the deferred wait
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("chain sync: %w", err)
+		}
+		<-ctx.Done() // the stop block was reached: keep serving
+		return nil
+	}
+}
+
+// syncStatus adapts the syncer to httpapi.Sync.
+type syncStatus struct{ s *chainsync.Syncer }
+
+func (s syncStatus) NodeHeight() int64 { return s.s.Status().NodeHeight }
+func (s syncStatus) Indexing() bool    { return s.s.Status().State == chainsync.StateSyncing }
+
+// readiness: synced to the node's tip (within MaxLag).
+func readiness(st chainsync.Status, r ReadyConfig) (bool, string) {
+	switch {
+	case st.State == chainsync.StateRetrying || st.State == chainsync.StateConnecting:
+		return false, fmt.Sprintf("chain sync %s: %s", st.State, st.LastError)
+	case st.NodeHeight == 0 && st.Height < 0:
+		return false, "not synced yet"
+	case st.Target-st.Height > r.MaxLag:
+		return false, fmt.Sprintf("syncing: block %d of %d", st.Height, st.Target)
+	}
+	return true, ""
+}

@@ -1,0 +1,146 @@
+package daemon
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/zonemirror/zonemirror/chainsync"
+	"github.com/zonemirror/zonemirror/mirror"
+	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/tiered"
+)
+
+// metrics are the mirror's Prometheus metrics, named
+// zonemirror_<subsystem>_<name>_<unit>.
+type metrics struct {
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+	dnsQueries   *prometheus.CounterVec
+	dnsDuration  prometheus.Histogram
+}
+
+func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver) *metrics {
+	gauge := func(name, help string, f func() float64) {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+	}
+	gauge("zonemirror_sync_height_blocks", "The last block applied to the name database.", func() float64 { h, _ := db.Tip(); return float64(h) })
+	gauge("zonemirror_sync_node_height_blocks", "The Bitcoin node's tip.", func() float64 { return float64(s.Status().NodeHeight) })
+	gauge("zonemirror_sync_lag_blocks", "Blocks the name database is behind the node's tip.", func() float64 {
+		st := s.Status()
+		h, _ := db.Tip()
+		return float64(max(st.NodeHeight-h, 0))
+	})
+	gauge("zonemirror_sync_operations", "Name operations applied since start.", func() float64 { return float64(s.Status().Operations) })
+	gauge("zonemirror_sync_reorgs", "Reorganizations followed since start.", func() float64 { return float64(s.Status().Reorgs) })
+	gauge("zonemirror_records_whitelisted", "Zone-file hashes announced on chain (the whitelist).", func() float64 {
+		n, _ := db.WhitelistCount(context.Background())
+		return float64(n)
+	})
+	gauge("zonemirror_mirror_cached_records", "Verified zone files in the mirror's memory cache.", func() float64 { return float64(m.Stats().CachedRecords) })
+	gauge("zonemirror_mirror_cached_record_bytes", "Bytes of the mirror's record cache.", func() float64 { return float64(m.Stats().CachedRecordBytes) })
+	reg.MustRegister(&lookupCollector{m: m, store: store, drivers: drivers})
+	met := &metrics{
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zonemirror_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "zonemirror_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}}, []string{"route"}),
+		dnsQueries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zonemirror_dns_queries_total", Help: "DNS queries by type and response code."}, []string{"qtype", "rcode"}),
+		dnsDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "zonemirror_dns_query_duration_seconds", Help: "DNS answer latency.",
+			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .1}}),
+	}
+	reg.MustRegister(met.httpRequests, met.httpDuration, met.dnsQueries, met.dnsDuration)
+	return met
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// http counts and times every request by its route pattern.
+func (met *metrics) http(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: 200}
+		next.ServeHTTP(sw, r)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		met.httpRequests.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
+		met.httpDuration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+func (met *metrics) dns(qtype uint16, rcode int, took time.Duration) {
+	t, ok := dns.TypeToString[qtype]
+	if !ok {
+		t = "other"
+	}
+	met.dnsQueries.WithLabelValues(t, dns.RcodeToString[rcode]).Inc()
+	met.dnsDuration.Observe(took.Seconds())
+}
+
+// lookupCollector reads the tiered store's and the mirror's counters when
+// scraped.
+type lookupCollector struct {
+	m       *mirror.Mirror
+	store   *tiered.Store
+	drivers []plugins.Driver
+}
+
+var (
+	descTierLookups  = prometheus.NewDesc("zonemirror_tier_lookups_total", "Record lookups per tier, by result (hit, miss, bad: a value that did not hash to its key, error, timeout, skip: left out while failing).", []string{"tier", "result"}, nil)
+	descTierPuts     = prometheus.NewDesc("zonemirror_tier_puts_total", "Records stored per tier (writes and write-backs).", []string{"tier"}, nil)
+	descTierLatency  = prometheus.NewDesc("zonemirror_tier_lookup_duration_seconds", "Record lookup latency per tier.", []string{"tier"}, nil)
+	descMirrorLookup = prometheus.NewDesc("zonemirror_mirror_record_lookups_total", "Zone-file lookups by where they were answered (cache, tier) or absent.", []string{"result"}, nil)
+	descRestarts     = prometheus.NewDesc("zonemirror_driver_restarts_total", "Storage driver processes relaunched after dying.", []string{"driver"}, nil)
+)
+
+func (c *lookupCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descTierLookups, descTierPuts, descTierLatency, descMirrorLookup, descRestarts} {
+		ch <- d
+	}
+}
+
+func (c *lookupCollector) Collect(ch chan<- prometheus.Metric) {
+	counter := func(d *prometheus.Desc, v uint64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), labels...)
+	}
+	for _, t := range c.store.Stats() {
+		for result, v := range map[string]uint64{"hit": t.Hits, "miss": t.Misses, "bad": t.BadValues, "error": t.Errors, "timeout": t.Timeouts, "skip": t.Skips} {
+			counter(descTierLookups, v, t.Name, result)
+		}
+		counter(descTierPuts, t.Puts, t.Name)
+		buckets := map[float64]uint64{}
+		for i, b := range tiered.LatencyBuckets {
+			if i < len(t.Buckets) {
+				buckets[b.Seconds()] = t.Buckets[i]
+			}
+		}
+		ch <- prometheus.MustNewConstHistogram(descTierLatency, t.Count, t.Sum.Seconds(), buckets, t.Name)
+	}
+	s := c.m.Stats()
+	counter(descMirrorLookup, s.CacheHits, "cache")
+	counter(descMirrorLookup, s.TierHits, "tier")
+	counter(descMirrorLookup, s.Absent, "absent")
+	for _, d := range c.drivers {
+		if p, ok := d.(interface {
+			Name() string
+			Restarts() int64
+		}); ok {
+			counter(descRestarts, uint64(p.Restarts()), p.Name())
+		}
+	}
+}

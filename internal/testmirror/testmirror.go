@@ -7,7 +7,9 @@
 package testmirror
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -96,5 +98,49 @@ func New(t testing.TB, extra map[string][]byte) *Fixture {
 		}
 	}
 	zf["missing.id"] = Missing
+	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
+}
+
+// Many builds a mirror of n names in namespace "id" (n00000.id, …), each
+// with a realistic zone file: one of the 12 real ones with its name put in
+// (about 130 bytes, as the real median), all held in a disk tier.
+func Many(t testing.TB, n int) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	c := namedbtest.New(t, nil)
+	c.Launch("id", namedb.InfiniteLifetime)
+	real := RealZonefiles(t)
+	var templates [][]byte
+	var origins []string
+	for o, zf := range real {
+		templates, origins = append(templates, zf), append(origins, o)
+	}
+	zf := map[string][]byte{}
+	var owner *namedbtest.Key
+	var batch []string
+	for i := range n {
+		name := fmt.Sprintf("n%05d.id", i)
+		zf[name] = bytes.ReplaceAll(templates[i%len(templates)], []byte(origins[i%len(origins)]), []byte(name))
+		batch = append(batch, name)
+		if len(batch) == 20 || i == n-1 { // the per-owner quota is 25
+			owner = c.Key(fmt.Sprint("owner ", i/20))
+			c.Register(owner, zf, batch...)
+			batch = nil
+		}
+	}
+	d, err := disk.New(disk.Config{Dir: t.TempDir(), Fsync: new(bool)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := tiered.New([]tiered.Tier{{Name: "disk", Driver: d}}, tiered.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	for _, b := range zf {
+		if _, err := store.Put(ctx, plugins.SumKey(b), b); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
 }

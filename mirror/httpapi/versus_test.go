@@ -1,0 +1,191 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zonemirror/zonemirror/internal/testmirror"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+)
+
+// BenchmarkVersusNginx runs wrk against the mirror's
+// /v1/names/{name}/zonefile and /v1/zonefiles/{hash} over 10,000 names,
+// and against nginx serving the same bytes as static files at the same
+// paths, with the same wrk settings, one after the other. Target: ≥ 75%
+// of nginx's requests/s, p99 no worse than 1.5× nginx's. Needs wrk and
+// nginx (apt-get install wrk nginx-light; bench/mirror.sh does).
+func BenchmarkVersusNginx(b *testing.B) {
+	for _, tool := range []string{"wrk", "nginx"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			b.Fatalf("%s is not installed: apt-get install wrk nginx-light (bench/mirror.sh installs them)", tool)
+		}
+	}
+	f := testmirror.Many(b, 10_000)
+	api := New(f.Mirror, f.Chain.DB, Options{Version: "bench"})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: api}
+	go srv.Serve(ln)
+	defer srv.Close()
+	mirrorURL := "http://" + ln.Addr().String()
+
+	// nginx's document root: the mirror's answers as files.
+	root := b.TempDir()
+	var names []string
+	for n := range f.Zonefiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var hashes []string
+	for _, n := range names {
+		zf := f.Zonefiles[n]
+		body, _ := json.Marshal(map[string]string{"zonefile": string(zf)})
+		dir := filepath.Join(root, "v1", "names", n)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "zonefile"), body, 0o644)
+		h := wire.SumHash160(zf).String()
+		hashes = append(hashes, h)
+		os.MkdirAll(filepath.Join(root, "v1", "zonefiles"), 0o755)
+		os.WriteFile(filepath.Join(root, "v1", "zonefiles", h), zf, 0o644)
+	}
+	nginxURL := startNginx(b, root)
+
+	// Warm both (the mirror's caches, nginx's page cache).
+	for i, n := range names {
+		for _, base := range []string{mirrorURL, nginxURL} {
+			for _, p := range []string{"/v1/names/" + n + "/zonefile", "/v1/zonefiles/" + hashes[i]} {
+				resp, err := http.Get(base + p)
+				if err != nil || resp.StatusCode != 200 {
+					b.Fatalf("warm-up %s%s: %v %v", base, p, resp, err)
+				}
+				resp.Body.Close()
+			}
+		}
+	}
+	for b.Loop() {
+		for _, route := range []struct {
+			name, prefix, suffix string
+			keys                 []string
+		}{{"names", "/v1/names/", "/zonefile", names}, {"zonefiles", "/v1/zonefiles/", "", hashes}} {
+			script := wrkScript(b, route.prefix, route.suffix, route.keys)
+			m := runWrk(b, mirrorURL, script)
+			ng := runWrk(b, nginxURL, script)
+			b.ReportMetric(m.rps, route.name+"-mirror-req/s")
+			b.ReportMetric(ng.rps, route.name+"-nginx-req/s")
+			b.ReportMetric(m.p99.Seconds()*1000, route.name+"-mirror-p99-ms")
+			b.ReportMetric(ng.p99.Seconds()*1000, route.name+"-nginx-p99-ms")
+			b.ReportMetric(100*m.rps/ng.rps, route.name+"-ratio-%")
+		}
+	}
+}
+
+func startNginx(b *testing.B, root string) string {
+	prefix := b.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	// Workers keep this process's user (as root nginx would switch to
+	// nobody, who cannot read the test's folders).
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;\n"
+	}
+	conf := user + fmt.Sprintf(`worker_processes auto;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path %[1]s/body;
+  proxy_temp_path %[1]s/proxy;
+  fastcgi_temp_path %[1]s/fastcgi;
+  uwsgi_temp_path %[1]s/uwsgi;
+  scgi_temp_path %[1]s/scgi;
+  server { listen %[2]s; root %[3]s; }
+}
+`, prefix, addr, root)
+	confPath := filepath.Join(prefix, "nginx.conf")
+	os.WriteFile(confPath, []byte(conf), 0o644)
+	cmd := exec.Command("nginx", "-p", prefix, "-c", confPath, "-g", "daemon off;")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		if time.Now().After(deadline) {
+			b.Fatal("nginx did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wrkScript is a Lua script asking for prefix+key+suffix, keys at random.
+func wrkScript(b *testing.B, prefix, suffix string, keys []string) string {
+	var sb strings.Builder
+	sb.WriteString("local keys = {")
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%q,", k)
+	}
+	fmt.Fprintf(&sb, "}\nmath.randomseed(7)\nrequest = function()\n  return wrk.format(\"GET\", %q .. keys[math.random(#keys)] .. %q)\nend\n", prefix, suffix)
+	p := filepath.Join(b.TempDir(), "script.lua")
+	os.WriteFile(p, []byte(sb.String()), 0o644)
+	return p
+}
+
+type wrkResult struct {
+	rps float64
+	p99 time.Duration
+}
+
+var (
+	rpsRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99RE = regexp.MustCompile(`\s99%\s+([0-9.]+)(us|ms|s)`)
+)
+
+// runWrk runs wrk with the benchmark's settings: 2 threads, 64
+// connections, 10 s.
+func runWrk(b *testing.B, url, script string) wrkResult {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "wrk", "-t2", "-c64", "-d10s", "--latency", "-s", script, url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("wrk %s: %v\n%s", url, err, out)
+	}
+	if strings.Contains(string(out), "Non-2xx") {
+		b.Fatalf("wrk %s: errors\n%s", url, out)
+	}
+	m, p := rpsRE.FindSubmatch(out), p99RE.FindSubmatch(out)
+	if m == nil || p == nil {
+		b.Fatalf("wrk %s: no figures in\n%s", url, out)
+	}
+	rps, _ := strconv.ParseFloat(string(m[1]), 64)
+	v, _ := strconv.ParseFloat(string(p[1]), 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p[2])]
+	return wrkResult{rps: rps, p99: time.Duration(v * float64(unit))}
+}

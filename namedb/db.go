@@ -17,7 +17,7 @@ import (
 )
 
 // schemaVersion is bumped by every change of the key layout (kv.go).
-const schemaVersion = "5"
+const schemaVersion = "6"
 
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.

@@ -25,6 +25,8 @@ const (
 	pTx         = 't' // t/<txid>                      → height ‖ vtx ‖ accepted
 	pRejections = 'R' // R/<code>                      → count
 	pUndo       = 'u' // u/<height>                    → undo log of the block
+	pCreation   = 'C' // C/<address>\x00<height><vtx> → name: names an address created
+	pCreated    = 'D' // D/<name>                      → its latest creation: height ‖ vtx ‖ address
 )
 
 // Meta keys.
@@ -77,6 +79,12 @@ func pendingKey(k preorderKey) []byte {
 	}
 	return key(pPending, []byte{ns}, k.hash[:])
 }
+
+func creationPrefix(addr string) []byte { return key(pCreation, []byte(addr), []byte{0}) }
+func creationKey(addr string, h int64, vtx int) []byte {
+	return append(creationPrefix(addr), append(be64(h), be32(vtx)...)...)
+}
+func createdKey(name string) []byte { return key(pCreated, []byte(name)) }
 
 // prefixEnd is the first key after every key that starts with prefix.
 func prefixEnd(prefix []byte) []byte {

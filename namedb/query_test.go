@@ -238,3 +238,58 @@ func TestNameStamp(t *testing.T) {
 		t.Error("a stamp for a name never created")
 	}
 }
+
+// A name's DID is its creator's address and the count of names that
+// address created before it; a transfer keeps it, a rewind undoes it.
+func TestNameDID(t *testing.T) {
+	ctx := context.Background()
+	c := newChain(t, testNet())
+	p := c.net.Wire
+	creator, launcher, alice, bob := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice"), newActor(p, "bob")
+	c.launch(creator, launcher, "did", InfiniteLifetime)
+	c.claim(alice, "a.did")
+	c.claim(alice, "b.did")
+	c.claim(bob, "c.did")
+	did := func(name string) string {
+		t.Helper()
+		d, ok, err := c.db.NameDID(ctx, name)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", name, ok, err)
+		}
+		return d
+	}
+	for name, want := range map[string]string{"a.did": alice.addr + "-0", "b.did": alice.addr + "-1", "c.did": bob.addr + "-0"} {
+		if got := did(name); got != "did:stack:v0:"+want {
+			t.Errorf("%s: %s, want did:stack:v0:%s", name, got, want)
+		}
+	}
+	c.transfer(alice, "a.did", bob, true)
+	c.mustAccept(c.mine(), 1)
+	if got := did("a.did"); got != "did:stack:v0:"+alice.addr+"-0" {
+		t.Errorf("after a transfer: %s", got)
+	}
+	before := c.tip()
+	c.claim(alice, "d.did")
+	if got := did("d.did"); got != "did:stack:v0:"+alice.addr+"-2" {
+		t.Errorf("d.did: %s", got)
+	}
+	if err := c.db.Rewind(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := c.db.NameDID(ctx, "d.did"); ok {
+		t.Error("a rewound registration still has a DID")
+	}
+	if _, ok, _ := c.db.NameDID(ctx, "never.did"); ok {
+		t.Error("a DID for a name never created")
+	}
+	// An import creates a name for its recipient.
+	c.nsPreorder(creator, "imp", launcher, namespaceFee)
+	c.mustAccept(c.mine(), 1)
+	c.nsReveal(creator, idLike("imp", 100, 1), launcher)
+	c.mustAccept(c.mine(), 1)
+	c.importName(launcher, "x.imp", bob, *vh("x"))
+	c.mustAccept(c.mine(), 1)
+	if got := did("x.imp"); got != "did:stack:v0:"+bob.addr+"-1" {
+		t.Errorf("x.imp: %s, want bob's second creation", got)
+	}
+}

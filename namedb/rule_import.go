@@ -73,6 +73,13 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 	}
 	s := &storedName{NameRecord: rec}
 	setKeychain := ns.Keychain == nil
+	// A name's first import creates it (its DID counts from here); a
+	// later import overwrites it (PROTOCOL.md §5.7).
+	stored, err := e.getName(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	firstImport := stored == nil || stored.LastCreationOp != string(wire.OpNameImport)
 	return &change{
 		opchar: byte(wire.OpNameImport), field: rec.field, apiRecord: rec,
 		whitelist: t.ImportValueHash, name: name,
@@ -83,6 +90,11 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 					return err
 				}
 				e.namespaces[nsID] = nns
+			}
+			if firstImport {
+				if err := e.w.putCreation(name, t.Recipient.Address, e.b, op.Vtxindex); err != nil {
+					return err
+				}
 			}
 			return e.putName(ctx, s)
 		},

@@ -106,6 +106,9 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 			if err := e.w.putPreorderHistory(name, p, pre.raw); err != nil {
 				return err
 			}
+			if err := e.w.putCreation(name, recipient.Address, e.b, op.Vtxindex); err != nil {
+				return err
+			}
 			return e.putName(ctx, s)
 		},
 	}, nil, nil

@@ -1,5 +1,11 @@
 package namedb
 
+import (
+	"bytes"
+	"context"
+	"fmt"
+)
+
 // NameStamp is everything a name's answers depend on besides its record,
 // read from memory: the mirror caches an answer with its stamp and reuses
 // it while the stamp stays the same.
@@ -48,4 +54,32 @@ func (db *DB) standing(namespaceID string, firstRegistered, lastRenewed int64, r
 		grace = status != StatusExpired && tip >= expire && tip < renewal
 	}
 	return status, expire, renewal, grace
+}
+
+// NameDID returns name's decentralized identifier, as the original forms
+// it: did:stack:v0:ADDRESS-INDEX, where ADDRESS created the name (its
+// registration's new owner, or its first import's) and INDEX counts the
+// names ADDRESS created before it. ok is false for a name never created.
+func (db *DB) NameDID(_ context.Context, name string) (string, bool, error) {
+	v, ok, err := db.get(createdKey(name))
+	if err != nil || !ok {
+		return "", false, err
+	}
+	if len(v) < 12 {
+		return "", false, corrupt("creation", createdKey(name))
+	}
+	addr := string(v[12:])
+	last := creationKey(addr, int64(beUint(v[:8])), int(beUint(v[8:12])))
+	index := -1
+	err = db.scan(creationPrefix(addr), nil, func(k, _ []byte) (bool, error) {
+		if bytes.Compare(k, last) > 0 {
+			return false, nil
+		}
+		index++
+		return true, nil
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("DID of %s: %w", name, err)
+	}
+	return fmt.Sprintf("did:stack:v0:%s-%d", addr, index), true, nil
 }

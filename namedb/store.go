@@ -390,3 +390,13 @@ func (w *blockWriter) putNamespace(ns *storedNamespace) error {
 	}
 	return w.set(namespaceKey(ns.NamespaceID), js)
 }
+
+// putCreation records that addr created name at (h, vtx): a registration,
+// or a name's first import. DIDs count these (NameDID).
+func (w *blockWriter) putCreation(name, addr string, h int64, vtx int) error {
+	if err := w.create(creationKey(addr, h, vtx), []byte(name)); err != nil {
+		return err
+	}
+	v := append(append(be64(h), be32(vtx)...), addr...)
+	return w.set(createdKey(name), v)
+}

@@ -31,6 +31,7 @@ type DB interface {
 	NamesInNamespace(ctx context.Context, id string, offset, limit int) ([]string, error)
 	NameCount(ctx context.Context, namespaceID string) (int, error)
 	NamesOwnedBy(ctx context.Context, addr string) ([]string, error)
+	NameDID(ctx context.Context, name string) (string, bool, error)
 	NamePrice(name string) (netparams.Price, error)
 	NamespacePrice(id string) (int64, error)
 	HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error)
@@ -253,6 +254,13 @@ func (a *API) nameRecordAnswer(ctx context.Context, info *namedb.NameInfo) (*mir
 	body := map[string]any{
 		"address": r.Address, "blockchain": "bitcoin", "last_txid": r.TxID, "resolver": nil,
 		"status": info.Status, "zonefile": zonefile, "zonefile_hash": hash,
+	}
+	did, ok, err := a.db.NameDID(ctx, r.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	if ok {
+		body["did"] = did
 	}
 	if info.ExpireBlock != 0 {
 		body["expire_block"], body["renewal_deadline"], body["grace_period"] = info.ExpireBlock, info.RenewalDeadline, info.GracePeriod

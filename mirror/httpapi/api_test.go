@@ -103,7 +103,10 @@ func TestNameRecord(t *testing.T) {
 	if r.StatusCode != 200 {
 		t.Fatalf("%d %v", r.StatusCode, rec)
 	}
-	expectKeys(t, "name record", rec, "address", "blockchain", "expire_block", "renewal_deadline", "grace_period", "last_txid", "resolver", "status", "zonefile", "zonefile_hash")
+	expectKeys(t, "name record", rec, "address", "blockchain", "did", "expire_block", "renewal_deadline", "grace_period", "last_txid", "resolver", "status", "zonefile", "zonefile_hash")
+	if d, _ := rec["did"].(string); !strings.HasPrefix(d, "did:stack:v0:"+f.owner.Address+"-") {
+		t.Errorf("did %v", rec["did"])
+	}
 	if rec["zonefile"] != string(f.zf["zinai.id"]) || rec["status"] != "registered" || rec["address"] != f.owner.Address ||
 		rec["zonefile_hash"] != wire.SumHash160(f.zf["zinai.id"]).String() || rec["blockchain"] != "bitcoin" {
 		t.Errorf("record %v", rec)

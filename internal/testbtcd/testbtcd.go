@@ -27,6 +27,7 @@ import (
 
 	"github.com/btcsuite/btcd/rpcclient"
 
+	"github.com/zonemirror/zonemirror/internal/procstart"
 	"github.com/zonemirror/zonemirror/internal/toolbin"
 )
 
@@ -47,6 +48,9 @@ type Options struct {
 	AddrIndex bool
 	// RPCPort and P2PPort are fixed ports; 0 (the default) picks free ones.
 	RPCPort, P2PPort int
+	// User and Pass are the RPC credentials; the default is a user
+	// "zonemirror" with a random password.
+	User, Pass string
 }
 
 // Node is a running btcd.
@@ -97,9 +101,15 @@ func Launch(ctx context.Context, o Options) (*Node, error) {
 	if o.Dir == "" {
 		return nil, errors.New("no folder for the node's data (Options.Dir)")
 	}
-	pass := make([]byte, 12)
-	_, _ = rand.Read(pass)
-	n := &Node{Net: o.Net, User: "zonemirror", Pass: hex.EncodeToString(pass), Dir: o.Dir, opts: o}
+	if o.User == "" {
+		o.User = "zonemirror"
+	}
+	if o.Pass == "" {
+		pass := make([]byte, 12)
+		_, _ = rand.Read(pass)
+		o.Pass = hex.EncodeToString(pass)
+	}
+	n := &Node{Net: o.Net, User: o.User, Pass: o.Pass, Dir: o.Dir, opts: o}
 	var last error
 	for try := 0; try < 3; try++ { // a port taken between pick and bind: try again
 		if err := n.start(ctx); err != nil {
@@ -164,7 +174,7 @@ func (n *Node) start(ctx context.Context) error {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = &lockedWriter{w: logs}, &lockedWriter{w: logs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	if err := procstart.Do(cmd.Start); err != nil {
 		return fmt.Errorf("start btcd: %w", err)
 	}
 	done := make(chan struct{})

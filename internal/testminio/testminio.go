@@ -21,6 +21,7 @@ import (
 
 	"github.com/zonemirror/zonemirror/internal/testdir"
 
+	"github.com/zonemirror/zonemirror/internal/procstart"
 	"github.com/zonemirror/zonemirror/internal/toolbin"
 )
 
@@ -101,7 +102,7 @@ func start(bin, dir string) (*Server, error) {
 		"MINIO_BROWSER=off", "MINIO_UPDATE=off", "MINIO_REGION="+s.Region, "HOME="+dir)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := s.cmd.Start(); err != nil {
+	if err := procstart.Do(s.cmd.Start); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
 	go func() { _ = s.cmd.Wait(); close(s.done) }()

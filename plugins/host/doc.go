@@ -20,8 +20,8 @@
 // SysProcAttr.Pdeathsig = SIGKILL), so it dies with the host even after a
 // kill -9 of the host. Linux delivers that signal when the *thread* that
 // forked the child exits, and Go retires threads freely, so all drivers are
-// forked from one goroutine locked to its OS thread for the host's whole
-// life (launchLoop); that thread ends only in Close, after the drivers.
+// forked on one thread locked for the whole life of the process
+// (internal/procstart), shared with every other child zonemirror starts.
 //
 // # Failures
 //

@@ -9,13 +9,13 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"runtime"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-plugin"
 
+	"github.com/zonemirror/zonemirror/internal/procstart"
 	"github.com/zonemirror/zonemirror/plugins"
 )
 
@@ -201,21 +201,21 @@ type launchReq struct {
 	done   chan error
 }
 
-// launchLoop forks every driver process from one locked OS thread. Linux
-// sends the parent-death signal when the thread that forked the child
-// exits, not the process, so forking from a goroutine's thread that might
-// end (Go reuses and retires threads) would kill drivers at random; this
-// thread lives until Close, after the drivers are stopped.
+// launchLoop forks every driver process on the process's forking thread
+// (internal/procstart). Linux sends the parent-death signal when the
+// thread that forked the child exits, not the process, so forking from a
+// goroutine's thread that might end (Go reuses and retires threads) would
+// kill drivers at random — and a thread the host locked and ended at Close
+// would kill every other child forked on it earlier (a btcd did).
 func (h *Host) launchLoop() {
 	defer h.launcher.Done()
-	runtime.LockOSThread()
-	// Never unlocked: when this goroutine returns, the runtime ends the
-	// thread, which is what we want at Close.
 	for {
 		select {
 		case req := <-h.launches:
-			_, err := req.client.Start()
-			req.done <- err
+			req.done <- procstart.Do(func() error {
+				_, err := req.client.Start()
+				return err
+			})
 		case <-h.stopLauncher:
 			return
 		}

@@ -33,6 +33,8 @@ type Options struct {
 	// Self is the command that serves a built-in driver (see host.Options);
 	// the default is this executable with the argument "driver".
 	Self []string
+	// DriverEnv is added to every driver process's environment.
+	DriverEnv []string
 	// Network replaces the named network (devnets with parameters of
 	// their own); nil takes Config.Network.
 	Network *netparams.Network
@@ -76,7 +78,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	}()
 
 	// Storage tiers, each driver its own process (or in-process).
-	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Logger: logger})
+	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Env: opts.DriverEnv, Logger: logger})
 	if err != nil {
 		return fmt.Errorf("storage drivers: %w", err)
 	}

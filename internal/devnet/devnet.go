@@ -1,0 +1,461 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/btcsuite/btcd/rpcclient"
+
+	"github.com/zonemirror/zonemirror/chainsync/txbuild"
+	"github.com/zonemirror/zonemirror/internal/realdata"
+	"github.com/zonemirror/zonemirror/internal/testbtcd"
+	"github.com/zonemirror/zonemirror/mirror/daemon"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+	"github.com/zonemirror/zonemirror/plugins"
+)
+
+// Options configure a devnet.
+type Options struct {
+	// Data is the devnet's folder. Required.
+	Data string
+	// Fresh removes the folder first.
+	Fresh bool
+	// Names is how many real names are registered at set-up. The default
+	// is 100.
+	Names int
+	// HTTP and DNS are the mirror's addresses. The defaults are
+	// 127.0.0.1:6270 and 127.0.0.1:5353.
+	HTTP, DNS string
+	// Out receives the progress and the how-to; the default is os.Stdout.
+	Out io.Writer
+	// Builtins, Self and Version are passed to the mirror (daemon.Options).
+	Builtins  map[string]plugins.OpenFunc
+	Self      []string
+	DriverEnv []string
+	Version   string
+	// Up, when set, is called once the devnet is up (tests).
+	Up func(Info)
+	// Logger receives the mirror's logs; the default is a logger that
+	// only shows warnings and errors, so the progress stays readable.
+	Logger *slog.Logger
+}
+
+// Info is where a running devnet is.
+type Info struct {
+	HTTP, DNS, BTCD string
+	// Names are the seeded names.
+	Names []string
+	Data  string
+}
+
+// Namespace is the devnet's namespace: the real zone files' names are in
+// "id".
+const Namespace = "id"
+
+// Run starts the devnet and serves until ctx ends; every process it
+// started is stopped when it returns.
+func Run(ctx context.Context, o Options) error {
+	if o.Data == "" {
+		return errors.New("devnet: no data folder")
+	}
+	if o.Names == 0 {
+		o.Names = 100
+	}
+	if o.HTTP == "" {
+		o.HTTP = "127.0.0.1:6270"
+	}
+	if o.DNS == "" {
+		o.DNS = "127.0.0.1:5353"
+	}
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	p := &progress{w: o.Out}
+	if o.Fresh {
+		if err := os.RemoveAll(o.Data); err != nil {
+			return fmt.Errorf("devnet --fresh: %w", err)
+		}
+	}
+	if err := os.MkdirAll(o.Data, 0o755); err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	if r, err := readRunning(o.Data); err == nil && alive(r.PID) {
+		return fmt.Errorf("a devnet is already running in %s (pid %d, HTTP %s): stop it, or give this one another --data", o.Data, r.PID, r.HTTP)
+	}
+	if err := portsFree(o.HTTP, o.DNS); err != nil {
+		return err
+	}
+	st, err := loadState(o.Data)
+	if err != nil {
+		return err
+	}
+	wallet, err := st.wallet()
+	if err != nil {
+		return err
+	}
+
+	done := p.step("starting btcd (simnet, pinned in tools/go.mod; the first build takes a minute)")
+	node, err := testbtcd.Launch(ctx, testbtcd.Options{Net: "simnet", Dir: filepath.Join(o.Data, "btcd"), MiningAddr: wallet.Address,
+		AddrIndex: true, User: st.RPCUser, Pass: st.RPCPass})
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	defer node.Stop()
+	rpc, err := node.Client()
+	if err != nil {
+		return err
+	}
+	defer rpc.Shutdown()
+	if h, err := rpc.GetBlockCount(); err != nil {
+		return err
+	} else if h < 110 {
+		if _, err := rpc.Generate(uint32(110 - h)); err != nil {
+			return fmt.Errorf("devnet: mine the first blocks: %w", err)
+		}
+	}
+	done()
+
+	// The mirror, on the devnet's node.
+	done = p.step("starting the mirror")
+	cfg, err := daemon.Load([]byte(fmt.Sprintf("network: simnet\ndata: %q\nnode: {host: %q, user: %q, pass: %q}\nhttp: {listen: %q}\ndns: {listen: %q}\n",
+		filepath.Join(o.Data, "mirror"), node.RPCAddr, st.RPCUser, st.RPCPass, o.HTTP, o.DNS)))
+	if err != nil {
+		return err
+	}
+	mctx, stopMirror := context.WithCancel(ctx)
+	defer stopMirror()
+	addrs := make(chan daemon.Addrs, 1)
+	mirrorDone := make(chan error, 1)
+	go func() {
+		mirrorDone <- daemon.Run(mctx, cfg, daemon.Options{Version: o.Version, Builtins: o.Builtins, Self: o.Self, DriverEnv: o.DriverEnv, Logger: o.Logger,
+			Started: func(a daemon.Addrs) { addrs <- a }})
+	}()
+	var a daemon.Addrs
+	select {
+	case a = <-addrs:
+	case err := <-mirrorDone:
+		return fmt.Errorf("devnet: the mirror: %w", err)
+	case <-ctx.Done():
+		return nil
+	}
+	defer func() { stopMirror(); <-mirrorDone }()
+	if err := writeJSONFile(filepath.Join(o.Data, "running.json"), running{PID: os.Getpid(), BTCD: node.RPCAddr, HTTP: a.HTTP, DNS: a.DNS}); err != nil {
+		return err
+	}
+	defer os.Remove(filepath.Join(o.Data, "running.json"))
+	api := &apiClient{base: "http://" + a.HTTP}
+	go mine(mctx, rpc, o.Logger)
+	if err := api.waitSynced(ctx, rpc); err != nil {
+		return err
+	}
+	done()
+
+	if len(st.Seeded) == 0 {
+		names, err := seed(ctx, p, rpc, api, st, wallet, o.Names)
+		if err != nil {
+			return err
+		}
+		st.Seeded = names
+		if err := st.save(o.Data); err != nil {
+			return err
+		}
+	}
+	info := Info{HTTP: a.HTTP, DNS: a.DNS, BTCD: node.RPCAddr, Names: st.Seeded, Data: o.Data}
+	howTo(o.Out, info)
+	if o.Up != nil {
+		o.Up(info)
+	}
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(o.Out, "stopping the devnet; its data stays in", o.Data)
+		return nil
+	case err := <-mirrorDone:
+		mirrorDone <- err
+		return fmt.Errorf("devnet: the mirror stopped: %w", err)
+	}
+}
+
+func howTo(w io.Writer, i Info) {
+	name := "0.id"
+	if len(i.Names) > 0 {
+		name = i.Names[0]
+	}
+	dnsHost, dnsPort, _ := net.SplitHostPort(i.DNS)
+	fmt.Fprintf(w, `
+zonemirror devnet is up: %d names in namespace %q on a simnet btcd (%s)
+  HTTP API    http://%[4]s
+              curl -s http://%[4]s/v1/names/%[5]s
+              curl -s 'http://%[4]s/v1/names/%[5]s/zonefile?raw=1'
+  DNS         dig @%[6]s -p %[7]s _http._tcp.%[5]s URI
+  metrics     http://%[4]s/metrics     readiness: http://%[4]s/readyz
+  change a name, then watch the answers change:
+              zonemirror devnet register NAME.id --zonefile FILE
+              zonemirror devnet update %[5]s --zonefile FILE
+              zonemirror devnet transfer %[5]s --to ADDRESS
+Ctrl-C stops it; its data stays in %[8]s (zonemirror devnet --fresh starts over).
+`, len(i.Names), Namespace, i.BTCD, i.HTTP, name, dnsHost, dnsPort, i.Data)
+}
+
+// portsFree says clearly which of the mirror's ports is taken.
+func portsFree(httpAddr, dnsAddr string) error {
+	l, err := net.Listen("tcp", httpAddr)
+	if err != nil {
+		return fmt.Errorf("the HTTP address %s is taken (another devnet or mirror?): stop it or pass --http 127.0.0.1:PORT", httpAddr)
+	}
+	l.Close()
+	if dnsAddr == "off" {
+		return nil
+	}
+	pc, err := net.ListenPacket("udp", dnsAddr)
+	if err != nil {
+		return fmt.Errorf("the DNS address %s is taken: stop what uses it or pass --dns 127.0.0.1:PORT", dnsAddr)
+	}
+	pc.Close()
+	return nil
+}
+
+// mine mines a block whenever transactions wait, until ctx ends.
+func mine(ctx context.Context, rpc *rpcclient.Client, logger *slog.Logger) {
+	t := time.NewTicker(300 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pool, err := rpc.GetRawMempool()
+			if err != nil || len(pool) == 0 {
+				continue
+			}
+			if _, err := rpc.Generate(1); err != nil && ctx.Err() == nil {
+				logger.Warn("devnet: mining failed", "err", err)
+			}
+		}
+	}
+}
+
+// seed creates the namespace and registers n real names, with their real
+// zone files, through real transactions.
+func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClient, st *state, wallet *txbuild.Key, n int) ([]string, error) {
+	b := &txbuild.Builder{Params: network().Wire}
+	send := txbuild.NewSender(b, rpc)
+	coins, err := txbuild.NodeCoins(ctx, rpc, wallet, chainParams())
+	if err != nil {
+		return nil, err
+	}
+	send.AddCoins(wallet, coins...)
+	waitBlock := func() error { return api.waitSynced(ctx, rpc) }
+
+	done := p.step(fmt.Sprintf("creating the namespace %q (preorder, reveal, ready)", Namespace))
+	if !api.exists("/v1/namespaces/" + Namespace) {
+		price, err := api.namespacePrice(Namespace)
+		if err != nil {
+			return nil, err
+		}
+		ch, err := api.consensusHash()
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.NamespacePreorder(Namespace, wallet, wallet.Address, ch, price)
+		if err != nil {
+			return nil, err
+		}
+		steps := []txbuild.Request{r,
+			txbuild.NamespaceReveal(&wire.NamespaceReveal{Lifetime: 52595, Coeff: 250, Base: 4, Buckets: [16]uint8{6, 5, 4, 3, 2, 1},
+				NonalphaDiscount: 4, NoVowelDiscount: 4, Version: 1, NamespaceID: Namespace}, wallet.Address),
+			txbuild.NamespaceReady(Namespace)}
+		for _, r := range steps {
+			if _, err := send.Send(wallet, r); err != nil {
+				return nil, fmt.Errorf("namespace %s: %w", Namespace, err)
+			}
+			if err := waitBlock(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	done()
+
+	all, err := realdata.Zonefiles()
+	if err != nil {
+		return nil, err
+	}
+	var zf []realdata.Zonefile
+	for _, z := range all {
+		if strings.HasSuffix(z.Name, "."+Namespace) && wire.CheckName(z.Name) == nil && len(zf) < n {
+			zf = append(zf, z)
+		}
+	}
+	owners := (len(zf) + 19) / 20
+	done = p.step(fmt.Sprintf("funding %d owner keys", owners))
+	var pay []txbuild.Payment
+	for i := range owners {
+		for range 4 {
+			pay = append(pay, txbuild.Payment{Address: st.owner(i).Address, Value: 50_000_000})
+		}
+	}
+	keys := make([]*txbuild.Key, owners)
+	for i := range keys {
+		keys[i] = st.owner(i)
+	}
+	if _, err := send.Pay(wallet, pay, keys...); err != nil {
+		return nil, fmt.Errorf("fund the owners: %w", err)
+	}
+	if err := waitBlock(); err != nil {
+		return nil, err
+	}
+	done()
+
+	count := p.counter("registering names (preorder, then register, through real transactions)", len(zf))
+	var names []string
+	for start := 0; start < len(zf); start += 20 {
+		batch := zf[start:min(start+20, len(zf))]
+		owner := keys[start/20]
+		ch, err := api.consensusHash()
+		if err != nil {
+			return nil, err
+		}
+		for _, z := range batch {
+			price, err := api.namePrice(z.Name)
+			if err != nil {
+				return nil, err
+			}
+			r, err := b.Preorder(z.Name, owner, owner.Address, ch, b.BurnAddress(), price)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := send.Send(owner, r); err != nil {
+				return nil, fmt.Errorf("preorder %s: %w", z.Name, err)
+			}
+		}
+		if err := waitBlock(); err != nil {
+			return nil, err
+		}
+		for _, z := range batch {
+			h := z.Hash
+			if _, err := send.Send(owner, txbuild.Register(z.Name, owner.Address, &h)); err != nil {
+				return nil, fmt.Errorf("register %s: %w", z.Name, err)
+			}
+		}
+		if err := waitBlock(); err != nil {
+			return nil, err
+		}
+		for _, z := range batch {
+			if err := api.postZonefile(z.Data); err != nil {
+				return nil, fmt.Errorf("zone file of %s: %w", z.Name, err)
+			}
+			names = append(names, z.Name)
+		}
+		count(len(names))
+	}
+	return names, nil
+}
+
+func readRunning(dir string) (*running, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "running.json"))
+	if err != nil {
+		return nil, err
+	}
+	r := &running{}
+	return r, json.Unmarshal(b, r)
+}
+
+// apiClient talks to the devnet's mirror.
+type apiClient struct{ base string }
+
+func (c *apiClient) get(path string, v any) (int, error) {
+	resp, err := http.Get(c.base + path)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			return resp.StatusCode, fmt.Errorf("GET %s: %w", path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+func (c *apiClient) exists(path string) bool {
+	code, _ := c.get(path, nil)
+	return code == 200
+}
+
+func (c *apiClient) consensusHash() (wire.Hash128, error) {
+	var v map[string]string
+	if _, err := c.get("/v1/blockchains/bitcoin/consensus", &v); err != nil {
+		return wire.Hash128{}, err
+	}
+	return wire.ParseHash128(v["consensus_hash"])
+}
+
+func (c *apiClient) namePrice(name string) (int64, error) {
+	var v struct {
+		NamePrice struct {
+			Satoshis int64 `json:"satoshis"`
+		} `json:"name_price"`
+	}
+	if _, err := c.get("/v1/prices/names/"+name, &v); err != nil {
+		return 0, err
+	}
+	return v.NamePrice.Satoshis, nil
+}
+
+func (c *apiClient) namespacePrice(id string) (int64, error) {
+	var v struct {
+		Satoshis int64 `json:"satoshis"`
+	}
+	if _, err := c.get("/v1/prices/namespaces/"+id, &v); err != nil {
+		return 0, err
+	}
+	return v.Satoshis, nil
+}
+
+func (c *apiClient) postZonefile(zf []byte) error {
+	body, _ := json.Marshal(map[string]string{"zonefile": string(zf)})
+	resp, err := http.Post(c.base+"/v1/zonefile", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		msg, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("POST /v1/zonefile: %d %s", resp.StatusCode, msg)
+	}
+	return nil
+}
+
+// waitSynced waits until the node's mempool is empty (the miner took it)
+// and the mirror has applied the node's tip.
+func (c *apiClient) waitSynced(ctx context.Context, rpc *rpcclient.Client) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		pool, err := rpc.GetRawMempool()
+		tip, herr := rpc.GetBlockCount()
+		var info struct {
+			Last int64 `json:"last_block_processed"`
+		}
+		_, ierr := c.get("/v1/info", &info)
+		if err == nil && herr == nil && ierr == nil && len(pool) == 0 && info.Last == tip {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return errors.New("devnet: the mirror did not catch up with btcd in 2 minutes")
+}

@@ -1,0 +1,150 @@
+package devnet
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/zonemirror/zonemirror/internal/realdata"
+	"github.com/zonemirror/zonemirror/mirror/dnsserver"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/disk"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
+)
+
+var builtins = map[string]plugins.OpenFunc{"disk": disk.Open}
+
+func TestMain(m *testing.M) { hosttest.Main(m, builtins) }
+
+type devnet struct {
+	info   Info
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func start(t *testing.T, data string, names int) *devnet {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	up := make(chan Info, 1)
+	done := make(chan error, 1)
+	ho := hosttest.Options(builtins)
+	var out bytes.Buffer
+	go func() {
+		done <- Run(ctx, Options{Data: data, Names: names, HTTP: "127.0.0.1:0", DNS: "127.0.0.1:0", Out: &out,
+			Builtins: builtins, Self: ho.Self, DriverEnv: ho.Env, Up: func(i Info) { up <- i }})
+	}()
+	select {
+	case i := <-up:
+		return &devnet{info: i, cancel: cancel, done: done}
+	case err := <-done:
+		cancel()
+		t.Fatalf("devnet: %v\n%s", err, out.String())
+	case <-time.After(5 * time.Minute):
+		cancel()
+		t.Fatalf("devnet not up in 5 minutes\n%s", out.String())
+	}
+	return nil
+}
+
+func (d *devnet) stop(t *testing.T) {
+	d.cancel()
+	if err := <-d.done; err != nil {
+		t.Errorf("devnet: %v", err)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// resolves checks that name answers over HTTP with exactly zonefile and
+// over DNS with its first record.
+func resolves(t *testing.T, d *devnet, name string, zonefile []byte) {
+	t.Helper()
+	code, body := httpGet(t, "http://"+d.info.HTTP+"/v1/names/"+name+"/zonefile?raw=1")
+	if code != 200 || !bytes.Equal(body, zonefile) {
+		t.Errorf("%s over HTTP: %d %q", name, code, body)
+		return
+	}
+	rrs := dnsserver.Parse(name, zonefile, 3600)
+	if len(rrs) == 0 {
+		return // a zone file without DNS records (it is still served over HTTP)
+	}
+	want := rrs[0]
+	q := new(dns.Msg)
+	q.SetQuestion(want.Header().Name, want.Header().Rrtype)
+	r, err := dns.Exchange(q, d.info.DNS)
+	if err != nil || r.Rcode != dns.RcodeSuccess {
+		t.Errorf("%s over DNS: %v %v", name, r, err)
+		return
+	}
+	for _, rr := range r.Answer {
+		if dns.IsDuplicate(rr, want) {
+			return
+		}
+	}
+	t.Errorf("%s over DNS: %v, want %v", name, r.Answer, want)
+}
+
+// The devnet comes up with its names, every one resolves over HTTP and
+// DNS to its exact zone file, an update through a transaction shows in
+// both, and a second start resumes.
+func TestDevnet(t *testing.T) {
+	data := t.TempDir()
+	d := start(t, data, 30)
+	if len(d.info.Names) != 30 {
+		t.Fatalf("%d names seeded", len(d.info.Names))
+	}
+	if code, body := httpGet(t, "http://"+d.info.HTTP+"/readyz"); code != 200 {
+		t.Errorf("readyz %d %s", code, body)
+	}
+	real, err := realdata.Zonefiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string][]byte{}
+	for _, z := range real {
+		byName[z.Name] = z.Data
+	}
+	for _, n := range d.info.Names {
+		resolves(t, d, n, byName[n])
+	}
+
+	// An update from another process's point of view (Client).
+	c, err := Dial(data, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := d.info.Names[3]
+	next := []byte("$ORIGIN " + name + "\n$TTL 60\n@ IN A 10.9.8.7\n")
+	sent := time.Now()
+	if err := c.Update(context.Background(), name, next); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("update visible %s after it was sent", time.Since(sent).Round(time.Millisecond))
+	resolves(t, d, name, next)
+	c.Close()
+	d.stop(t)
+
+	// A second start resumes: same chain, no seeding again.
+	d = start(t, data, 30)
+	defer d.stop(t)
+	resolves(t, d, name, next)
+	resolves(t, d, d.info.Names[0], byName[d.info.Names[0]])
+	if _, err := Dial(t.TempDir(), io.Discard); err == nil || !strings.Contains(err.Error(), "no devnet is running") {
+		t.Errorf("dial an empty folder: %v", err)
+	}
+}

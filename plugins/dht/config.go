@@ -216,4 +216,3 @@ var errBadPSK = errors.New("not a private network key file (want the /key/swarm/
 func pskError(path string, err error) error {
 	return badKey("private_network_key_file", "%s: %v", path, errors.Join(errBadPSK, err))
 }
-

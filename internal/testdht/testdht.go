@@ -27,6 +27,7 @@ import (
 	"github.com/zonemirror/zonemirror/internal/testdir"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/dht"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
 )
 
 // Loopback is the listen address of every test node.
@@ -75,7 +76,7 @@ func Start(t testing.TB, n int, edit func(i int, c *dht.Config)) *Swarm {
 		return c
 	}
 	start := func(i int) error {
-		d, err := dht.New(context.Background(), cfg(i), nil)
+		d, err := dht.New(context.Background(), cfg(i), hosttest.Logger())
 		if err != nil {
 			return fmt.Errorf("node %d: %w", i, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/zonemirror/zonemirror/internal/testdir"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/dht"
+	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
 )
 
 func records(n int, tag string) ([]plugins.Key, [][]byte) {
@@ -30,7 +31,7 @@ func newNode(t *testing.T, s *testdht.Swarm, edit func(*dht.Config)) *dht.Driver
 	if edit != nil {
 		edit(&c)
 	}
-	d, err := dht.New(context.Background(), c, nil)
+	d, err := dht.New(context.Background(), c, hosttest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}

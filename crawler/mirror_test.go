@@ -5,12 +5,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	kb "github.com/libp2p/go-libp2p-kbucket"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/internal/testdht"
@@ -261,4 +266,108 @@ func TestCrawlRealZoneFilesAfterPublishersLeave(t *testing.T) {
 	if err != nil || dst.Records != int64(len(keys)) {
 		t.Errorf("mirror's DHT driver: %+v, %v", dst, err)
 	}
+}
+
+// A rogue node serves forged bytes for every whitelisted hash and pushes
+// forged and never-whitelisted records onto every honest node. Every
+// honest node refuses them (and counts why), kad-dht's own PutValue calls
+// the rogue's failed push a success, and the mirror's tiers get only the
+// good records; the hash only the rogue claims stays missing as "only
+// invalid copies seen".
+func TestRogueNodeRefusedEverywhere(t *testing.T) {
+	s := testdht.Start(t, 20, nil)
+	rogue := s.NewRogue(t)
+	ctx := context.Background()
+	good, goodVals := synthetic(12, "good")
+	// A whitelisted hash nobody honest holds, among whose closest peers the
+	// rogue is, so a lookup surely reaches it.
+	var lonely plugins.Key
+	for i := 0; ; i++ {
+		k := plugins.SumKey([]byte(fmt.Sprintf("lonely %d", i)))
+		if rogueAmongClosest(s, rogue, k, 10) {
+			lonely = k
+			break
+		}
+	}
+	spam := []byte("$ORIGIN spam.id\n; never announced on chain\n")
+	spamKey := plugins.SumKey(spam)
+	wl := append(append([]plugins.Key(nil), good...), lonely)
+	s.Allow(t, wl)
+	publish(t, s.Nodes[2:3], good, goodVals)
+	for _, k := range wl {
+		rogue.Hold(t, k, []byte("forged bytes for "+k.String()))
+	}
+	rogue.Hold(t, spamKey, spam)
+	for i, d := range s.Live() {
+		if err := rogue.PushTo(ctx, d.ID(), spamKey, spam); err == nil {
+			t.Errorf("node %d stored a record that is not whitelisted", i)
+		}
+		if err := rogue.PushTo(ctx, d.ID(), lonely, []byte("forged")); err == nil {
+			t.Errorf("node %d stored bytes that do not hash to their key", i)
+		}
+	}
+	// What the driver must not trust: kad-dht's PutValue reports success
+	// although every peer refused.
+	if err := rogue.DHT.PutValue(ctx, "/zf/"+spamKey.String(), spam); err != nil {
+		t.Errorf("kad-dht PutValue of a refused record: %v (expected the false success)", err)
+	}
+	for i, d := range s.Live() {
+		if ok, _ := d.Has(ctx, spamKey); ok {
+			t.Errorf("node %d holds the spam record", i)
+		}
+		if ok, _ := d.Has(ctx, lonely); ok {
+			t.Errorf("node %d holds the forged record", i)
+		}
+		if r := d.Report(); r.Refused[dht.RefusedNotAllowed] == 0 || r.Refused[dht.RefusedBadHash] == 0 {
+			t.Errorf("node %d did not count the refusals: %v", i, r.Refused)
+		}
+	}
+
+	m := newMirror(t, s, mirrorOpts{})
+	m.chain.Announce(t, hashes(wl))
+	m.run(t)
+	m.waitFor(t, time.Minute, "good records held, the forged one marked invalid", func(st crawler.Status) bool {
+		mi, ok := m.c.Missing(lonely)
+		return st.Held == int64(len(good)) && ok && mi.State == crawler.StateInvalid
+	})
+	mi, _ := m.c.Missing(lonely)
+	if !strings.Contains(mi.LastError, "only invalid copies seen") || mi.Attempts == 0 {
+		t.Errorf("missing info of the forged hash: %+v", mi)
+	}
+	want := map[plugins.Key][]byte{}
+	for i, k := range good {
+		want[k] = goodVals[i]
+	}
+	m.checkDisk(t, want)
+	if ok, _ := m.node.Has(ctx, spamKey); ok {
+		t.Error("the mirror's DHT node holds the spam record")
+	}
+	if r := m.node.Report(); r.Refused[dht.RefusedBadHash] == 0 || r.InvalidOnly == 0 {
+		t.Errorf("the mirror's DHT node did not count the forged answers: %+v", r)
+	}
+	if st := m.c.Status(); st.Failures[crawler.CauseInvalid] == 0 {
+		t.Errorf("crawler failures: %v", st.Failures)
+	}
+}
+
+// synthetic returns n small zone-file-like records.
+func synthetic(n int, tag string) ([]plugins.Key, [][]byte) {
+	keys := make([]plugins.Key, n)
+	vals := make([][]byte, n)
+	for i := range vals {
+		vals[i] = []byte(fmt.Sprintf("$ORIGIN %s%d.id\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.org/%s/%d\"\n", tag, i, tag, i))
+		keys[i] = plugins.SumKey(vals[i])
+	}
+	return keys, vals
+}
+
+// rogueAmongClosest reports whether the rogue is among the n peers of the
+// swarm (and the rogue) closest to k's DHT key.
+func rogueAmongClosest(s *testdht.Swarm, r *testdht.Rogue, k plugins.Key, n int) bool {
+	ids := []peer.ID{r.Host.ID()}
+	for _, d := range s.Live() {
+		ids = append(ids, d.ID())
+	}
+	closest := kb.SortClosestPeers(ids, kb.ConvertKey("/zf/"+k.String()))
+	return slices.Contains(closest[:n], r.Host.ID())
 }

@@ -77,7 +77,7 @@ type counters struct {
 	localHits, found, notFound, invalidOnly, getErrors atomic.Uint64
 	published, publishFailed                           atomic.Uint64
 	lastRepublish                                      atomic.Int64 // unix nanos
-	lastRepublishCount                                 atomic.Int64
+	lastFailLog                                        atomic.Int64 // unix nanos
 }
 
 var _ plugins.Driver = (*Driver)(nil)
@@ -385,7 +385,7 @@ func (d *Driver) local(ctx context.Context, k plugins.Key) ([]byte, bool, error)
 
 // Get implements plugins.Driver: the record from this node's store, or
 // else from the network (kad-dht GetValue, quorum 1, GetTimeout). A key
-// not on the node's whitelist is ErrNotAllowed; a lookup that saw only
+// not on the node's whitelist is a miss (ErrNotFound); a lookup that saw only
 // copies that failed validation is ErrBadValue ("only invalid copies
 // seen"); a node that has not joined yet is ErrUnavailable.
 func (d *Driver) Get(ctx context.Context, k plugins.Key) ([]byte, error) {
@@ -399,7 +399,8 @@ func (d *Driver) Get(ctx context.Context, k plugins.Key) ([]byte, error) {
 		return v, nil
 	}
 	if !d.val.allowed.has(k) {
-		return nil, fmt.Errorf("dht get %s: %w: not on this node's whitelist", k, plugins.ErrNotAllowed)
+		// No copy can pass this node's validator: a miss, not an error.
+		return nil, fmt.Errorf("dht get %s: %w: not on this node's whitelist", k, plugins.ErrNotFound)
 	}
 	if err := d.waitReady(ctx); err != nil {
 		d.st.getErrors.Add(1)
@@ -453,6 +454,12 @@ func (d *Driver) storeLocal(ctx context.Context, k plugins.Key, v []byte) error 
 	if err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v)); err != nil {
 		return fmt.Errorf("dht put %s: datastore: %w", k, err)
 	}
+	// kad-dht writes without syncing (a put from a peer lost in a crash is
+	// put again by its republisher); what the host stores must survive a
+	// kill -9, so the write-ahead log is synced before Put returns.
+	if err := d.store.Sync(ctx, ds.NewKey(keyPrefix)); err != nil {
+		return fmt.Errorf("dht put %s: sync the datastore: %w", k, err)
+	}
 	return nil
 }
 
@@ -468,6 +475,9 @@ func (d *Driver) Delete(ctx context.Context, k plugins.Key) error {
 	dk := ds.NewKey(keyPrefix + base32.RawStdEncoding.EncodeToString([]byte(recordKey(k))))
 	if err := (&indexedDS{Batching: d.store, ix: d.ix}).Delete(ctx, dk); err != nil && !errors.Is(err, ds.ErrNotFound) {
 		return fmt.Errorf("dht delete %s: %w", k, err)
+	}
+	if err := d.store.Sync(ctx, dk); err != nil {
+		return fmt.Errorf("dht delete %s: sync the datastore: %w", k, err)
 	}
 	return nil
 }
@@ -532,6 +542,9 @@ func (d *Driver) Allow(ctx context.Context, keys iter.Seq[plugins.Key]) (int, er
 		}
 		if err := persistAllowed(ctx, d.store, add); err != nil {
 			return fmt.Errorf("dht allow: store the whitelist: %w", err)
+		}
+		if err := d.store.Sync(ctx, ds.NewKey(allowPrefix)); err != nil {
+			return fmt.Errorf("dht allow: sync the whitelist: %w", err)
 		}
 		fresh += len(d.val.allowed.add(add))
 		return nil

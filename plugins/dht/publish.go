@@ -3,6 +3,7 @@ package dht
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -57,9 +58,13 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 	lctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
 	peers, err := d.kad.GetClosestPeers(lctx, dk)
 	cancel()
-	if err != nil && len(peers) == 0 {
+	if len(peers) == 0 {
+		if err == nil {
+			err = errors.New("no peer found")
+		}
 		d.st.publishFailed.Add(1)
 		d.ix.publishedAt(k, time.Now(), 0, 1)
+		d.ix.retryAt(k, time.Now().Add(d.retryAfter()))
 		return Replication{}, fmt.Errorf("publish %s: find the closest peers: %w", k, err)
 	}
 	if len(peers) > d.s.bucketSize {
@@ -93,6 +98,14 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 	d.ix.publishedAt(k, time.Now(), r.Holders, wanted)
 	d.st.published.Add(1)
 	return r, nil
+}
+
+// retryAfter is how long a record whose publishing failed waits.
+func (d *Driver) retryAfter() time.Duration {
+	if d.s.republish > 0 {
+		return min(30*time.Second, d.s.republish/4)
+	}
+	return 30 * time.Second
 }
 
 // shortError is the first line of an error from a peer, for counting.
@@ -183,9 +196,12 @@ func (d *Driver) republishOne(k plugins.Key) {
 	}
 	now := time.Now()
 	d.st.lastRepublish.Store(now.UnixNano())
-	d.st.lastRepublishCount.Add(1)
 	if err != nil {
-		d.logger.Warn("republish failed; will retry", "key", k.String(), "err", err)
+		// Logged once a minute: a node without peers fails every record.
+		if last := d.st.lastFailLog.Load(); now.UnixNano()-last > int64(time.Minute) && d.st.lastFailLog.CompareAndSwap(last, now.UnixNano()) {
+			d.logger.Warn("publishing failed; will retry", "key", k.String(), "retry_in", d.retryAfter(), "err", err,
+				"failed_so_far", d.st.publishFailed.Load())
+		}
 		return
 	}
 	if r.UnderReplicated() {

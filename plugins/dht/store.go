@@ -150,6 +150,15 @@ func (ix *index) publishedAt(k plugins.Key, t time.Time, replicas, wanted int) {
 	}
 }
 
+// retryAt makes k due again at t.
+func (ix *index) retryAt(k plugins.Key, t time.Time) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if h := ix.recs[k]; h != nil {
+		h.due = t
+	}
+}
+
 // underReplicated marks every record held by fewer peers than wanted at
 // its last publish due at t, and returns how many.
 func (ix *index) republishUnderReplicated(t time.Time) int {

@@ -89,8 +89,8 @@ func TestPublishReplicatesAndFreshNodeGets(t *testing.T) {
 	if _, err := fresh.Get(ctx, missing); !errors.Is(err, plugins.ErrNotFound) {
 		t.Errorf("Get of an unpublished key: %v, want ErrNotFound", err)
 	}
-	if _, err := fresh.Get(ctx, plugins.SumKey([]byte("not allowed"))); !errors.Is(err, plugins.ErrNotAllowed) {
-		t.Errorf("Get of a key off the whitelist: %v, want ErrNotAllowed", err)
+	if _, err := fresh.Get(ctx, plugins.SumKey([]byte("not allowed"))); !errors.Is(err, plugins.ErrNotFound) {
+		t.Errorf("Get of a key off the whitelist: %v, want ErrNotFound", err)
 	}
 	_ = time.Second
 }

@@ -310,18 +310,28 @@ func (d *Driver) join() {
 }
 
 func (d *Driver) tryJoin() error {
+	d.joinNote.CompareAndSwap("starting", fmt.Sprintf("joining: connecting to %d bootstrap peers", len(d.s.bootstrap)))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	connected := 0
 	var errs []error
 	for _, ai := range d.s.bootstrap {
-		ctx, cancel := context.WithTimeout(d.ctx, 10*time.Second)
-		err := d.host.Connect(ctx, ai)
-		cancel()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", ai.ID, err))
-			continue
-		}
-		connected++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(d.ctx, 5*time.Second)
+			err := d.host.Connect(ctx, ai)
+			cancel()
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", ai.ID, err))
+				return
+			}
+			connected++
+		}()
 	}
+	wg.Wait()
 	if connected == 0 {
 		return fmt.Errorf("no bootstrap peer reachable: %w", errors.Join(errs...))
 	}

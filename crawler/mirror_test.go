@@ -151,6 +151,15 @@ func (m *mirror) run(t *testing.T) {
 	t.Cleanup(func() { m.stop(t) })
 }
 
+// close stops the crawler and closes everything of the mirror, so its
+// folder can be opened again.
+func (m *mirror) close(t *testing.T) {
+	m.stop(t)
+	m.store.Close()
+	m.dht.Close()
+	m.chain.Close()
+}
+
 func (m *mirror) stop(t *testing.T) {
 	if m.cancel == nil {
 		return

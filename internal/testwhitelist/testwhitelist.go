@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/btcsuite/btcd/btcec/v2"
@@ -49,6 +50,12 @@ type Chain struct {
 	net      *netparams.Network
 	importer actor
 	names    int
+	close    sync.Once
+}
+
+// Close closes the name database (again: nothing).
+func (c *Chain) Close() {
+	c.close.Do(func() { c.DB.Close() })
 }
 
 // Open opens (or creates) the name database in dir and, when it is new,
@@ -65,8 +72,8 @@ func Open(t testing.TB, dir string) *Chain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	c := &Chain{DB: db, Dir: path, net: n, importer: newActor(n.Wire, "importer")}
+	t.Cleanup(c.Close)
 	if h, _ := db.Tip(); h > 0 {
 		cnt, _ := db.WhitelistCount(context.Background())
 		c.names = int(cnt)

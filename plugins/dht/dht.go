@@ -69,6 +69,9 @@ type Driver struct {
 
 	recent recentSet // keys fetched from the network lately
 
+	closeOnce sync.Once
+	closeErr  error
+
 	st counters
 }
 
@@ -602,8 +605,14 @@ func (d *Driver) Stat(_ context.Context) (plugins.Status, error) {
 }
 
 // Close implements plugins.Driver: it stops the node and closes the
-// datastore (kad-dht does not close a datastore it is given).
+// datastore (kad-dht does not close a datastore it is given). Closing
+// again does nothing.
 func (d *Driver) Close() error {
+	d.closeOnce.Do(func() { d.closeErr = d.close() })
+	return d.closeErr
+}
+
+func (d *Driver) close() error {
 	d.cancel()
 	d.allowMu.Lock()
 	if d.wlTimer != nil {

@@ -58,13 +58,15 @@ func (c *Chain) Close() {
 	c.close.Do(func() { c.DB.Close() })
 }
 
-// Open opens (or creates) the name database in dir and, when it is new,
-// launches the namespace in two blocks (preorder, reveal). The database is
-// closed when t ends.
+// Open opens (or creates) the name database in dir/names, on the regtest
+// network (the devnet rules: `--data DATA --network regtest` of the
+// commands reads DATA/regtest/names), and, when it is new, launches the
+// namespace in two blocks (preorder, reveal). The database is closed when
+// t ends.
 func Open(t testing.TB, dir string) *Chain {
 	t.Helper()
-	n := netparams.Devnet()
-	if err := n.Validate(); err != nil {
+	n, err := netparams.Named("regtest")
+	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "names")

@@ -97,7 +97,7 @@ type mirrorOpts struct {
 	crawl   func(*crawler.Config)
 }
 
-func newMirror(t *testing.T, s *testdht.Swarm, o mirrorOpts) *mirror {
+func newMirror(t testing.TB, s *testdht.Swarm, o mirrorOpts) *mirror {
 	t.Helper()
 	dir := o.dir
 	if dir == "" {
@@ -144,7 +144,7 @@ func newMirror(t *testing.T, s *testdht.Swarm, o mirrorOpts) *mirror {
 }
 
 // run starts the crawler; it is stopped when t ends (or by stop).
-func (m *mirror) run(t *testing.T) {
+func (m *mirror) run(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.done = cancel, make(chan error, 1)
 	go func() { m.done <- m.c.Run(ctx) }()
@@ -153,14 +153,14 @@ func (m *mirror) run(t *testing.T) {
 
 // close stops the crawler and closes everything of the mirror, so its
 // folder can be opened again.
-func (m *mirror) close(t *testing.T) {
+func (m *mirror) close(t testing.TB) {
 	m.stop(t)
 	m.store.Close()
 	m.dht.Close()
 	m.chain.Close()
 }
 
-func (m *mirror) stop(t *testing.T) {
+func (m *mirror) stop(t testing.TB) {
 	if m.cancel == nil {
 		return
 	}

@@ -22,11 +22,13 @@ import (
 	kaddht "github.com/libp2p/go-libp2p-kad-dht"
 	pb "github.com/libp2p/go-libp2p-kad-dht/pb"
 	"github.com/libp2p/go-libp2p-kad-dht/records"
+	kb "github.com/libp2p/go-libp2p-kbucket"
 	record "github.com/libp2p/go-libp2p-record"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/pnet"
+	"github.com/libp2p/go-libp2p/core/routing"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	"github.com/multiformats/go-base32"
@@ -397,7 +399,8 @@ func (d *Driver) local(ctx context.Context, k plugins.Key) ([]byte, bool, error)
 }
 
 // Get implements plugins.Driver: the record from this node's store, or
-// else from the network (kad-dht GetValue, quorum 1, GetTimeout). A key
+// else from the network (lookup: the closest known peers, then a
+// Kademlia lookup with quorum 1, within GetTimeout). A key
 // not on the node's whitelist is a miss (ErrNotFound); a lookup that saw only
 // copies that failed validation is ErrBadValue ("only invalid copies
 // seen"); a node that has not joined yet is ErrUnavailable.
@@ -422,7 +425,7 @@ func (d *Driver) Get(ctx context.Context, k plugins.Key) ([]byte, error) {
 	dk := recordKey(k)
 	w := d.val.startWatch(dk)
 	gctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
-	v, err = d.kad.GetValue(gctx, dk, kaddht.Quorum(1))
+	v, err = d.lookup(gctx, dk)
 	cancel()
 	invalid := d.val.stopWatch(dk, w)
 	switch {
@@ -439,6 +442,49 @@ func (d *Driver) Get(ctx context.Context, k plugins.Key) ([]byte, error) {
 		d.st.notFound.Add(1)
 		return nil, fmt.Errorf("dht get %s: %w in the DHT", k, plugins.ErrNotFound)
 	}
+}
+
+// directPeers is how many of the closest peers in the routing table a
+// lookup asks directly before it runs a Kademlia lookup.
+const directPeers = 2
+
+// lookup finds a valid value of dk. Records live on the K peers closest
+// to their key, and in a network small enough for the routing table to
+// hold every node (and often otherwise) the closest peers this node knows
+// are those: so it first asks them directly, one request each, and only
+// then runs a Kademlia lookup (SearchValue, quorum 1), taking the first
+// valid value rather than waiting for a second answer as GetValue does —
+// values are content-addressed, so the first valid one is the value.
+// Measured on a 20-node loopback swarm: 620-680 records/s with GetValue,
+// see the repository's README for the figures with this.
+func (d *Driver) lookup(ctx context.Context, dk string) ([]byte, error) {
+	for _, p := range d.kad.RoutingTable().NearestPeers(kb.ConvertKey(dk), directPeers) {
+		pctx, cancel := context.WithTimeout(ctx, min(d.s.getTimeout, 2*time.Second))
+		rec, _, err := d.msgr.GetValue(pctx, p, dk)
+		cancel()
+		if err == nil && rec != nil && d.val.Validate(dk, rec.GetValue()) == nil {
+			return rec.GetValue(), nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch, err := d.kad.SearchValue(sctx, dk, kaddht.Quorum(1))
+	if err != nil {
+		return nil, err
+	}
+	for v := range ch {
+		cancel()
+		for range ch { // let the search goroutine finish
+		}
+		return v, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return nil, routing.ErrNotFound
 }
 
 // Put implements plugins.Driver: the node stores and holds the record,

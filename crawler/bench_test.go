@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,6 +87,13 @@ func crawlOnce(b *testing.B, s *testdht.Swarm, keys []plugins.Key, process bool,
 	childBefore := childCPU(m)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	// ZONEMIRROR_CRAWL_CPUPROFILE=FILE profiles the crawls alone.
+	if f := os.Getenv("ZONEMIRROR_CRAWL_CPUPROFILE"); f != "" {
+		out, err := os.Create(fmt.Sprintf("%s.%d", f, time.Now().UnixNano()))
+		if err == nil && pprof.StartCPUProfile(out) == nil {
+			defer func() { pprof.StopCPUProfile(); out.Close() }()
+		}
+	}
 	b.StartTimer()
 	start := time.Now()
 	go func() { done <- m.c.Run(ctx) }()
@@ -97,7 +105,7 @@ func crawlOnce(b *testing.B, s *testdht.Swarm, keys []plugins.Key, process bool,
 		if time.Since(start) > 5*time.Minute {
 			b.Fatalf("crawl not done after 5 minutes: %s", st)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()

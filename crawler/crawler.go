@@ -149,7 +149,8 @@ type Crawler struct {
 	wlCount        int64
 	missing        map[plugins.Key]*item
 	due            dueHeap
-	missingEntries int64 // Σ len(item.indexes)
+	missingEntries int64         // Σ len(item.indexes)
+	byState        map[State]int // missing hashes by state
 	inFlight       int
 	fullPasses     int
 	lastFullPass   time.Time
@@ -187,7 +188,7 @@ func New(cfg Config, wl Whitelist, store Store, src Source) (*Crawler, error) {
 	return &Crawler{
 		cfg: cfg, wl: wl, store: store, src: src, log: cfg.Logger,
 		pos: st.Position, posHash: st.hash, missing: map[plugins.Key]*item{},
-		failures: map[string]uint64{}, wake: make(chan struct{}, 1),
+		failures: map[string]uint64{}, byState: map[State]int{}, wake: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -448,6 +449,7 @@ func (c *Crawler) addMissingLocked(e namedb.WhitelistEntry) {
 	it := &item{MissingInfo: MissingInfo{Key: k, Name: e.Name, Index: e.Index, State: StateAnnounced, FirstSeen: now, NextTry: now},
 		indexes: []int64{e.Index}, heapIdx: -1}
 	c.missing[k] = it
+	c.byState[it.State]++
 	c.missingEntries++
 	heap.Push(&c.due, it)
 	select {
@@ -458,6 +460,9 @@ func (c *Crawler) addMissingLocked(e namedb.WhitelistEntry) {
 
 func (c *Crawler) removeLocked(k plugins.Key, it *item) {
 	delete(c.missing, k)
+	if c.byState[it.State]--; c.byState[it.State] == 0 {
+		delete(c.byState, it.State)
+	}
 	c.missingEntries -= int64(len(it.indexes))
 	if it.heapIdx >= 0 {
 		heap.Remove(&c.due, it.heapIdx)
@@ -565,6 +570,10 @@ func (c *Crawler) fetch(ctx context.Context, it *item) {
 		return // no longer missing (rewound, or arrived another way)
 	}
 	it.Attempts++
+	if c.byState[it.State]--; c.byState[it.State] == 0 {
+		delete(c.byState, it.State)
+	}
+	c.byState[state]++
 	it.State, it.LastError, it.LastTry = state, err.Error(), time.Now()
 	it.NextTry = it.LastTry.Add(c.backoff(it.Attempts))
 	heap.Push(&c.due, it)

@@ -47,6 +47,9 @@ func TestMissingRewindRestart(t *testing.T) {
 		}
 		return st.Held == 30 && st.Missing == 10 && retried == 10
 	})
+	if st := m.c.Status(); st.MissingByState[crawler.StateNotFound] != 10 || len(st.MissingByState) != 1 || st.Failures[crawler.CauseNotFound] < 20 {
+		t.Errorf("missing by state: %v, failures %v", st.MissingByState, st.Failures)
+	}
 	mi, ok := m.c.Missing(absent[3])
 	if !ok || mi.Index != 34 || !strings.HasPrefix(mi.Name, "n34.") || !strings.Contains(mi.LastError, "not found") {
 		t.Errorf("missing info: %+v, %v", mi, ok)
@@ -54,7 +57,7 @@ func TestMissingRewindRestart(t *testing.T) {
 
 	m.chain.Rewind(t, base)
 	st := m.waitFor(t, 30*time.Second, "rewind seen", func(st crawler.Status) bool { return st.Rewinds == 1 && st.Missing == 0 })
-	if st.Checked != 30 || st.Held != 30 || st.Whitelisted != 30 {
+	if st.Checked != 30 || st.Held != 30 || st.Whitelisted != 30 || len(st.MissingByState) != 0 {
 		t.Errorf("after the rewind: %s", st)
 	}
 	m.close(t)

@@ -119,8 +119,8 @@ func (c *Crawler) Status() Status {
 		Failures: map[string]uint64{}, FullPasses: c.fullPasses, LastFullPass: c.lastFullPass,
 		FullPassNow: c.passRunning, Rewinds: c.rewinds, LastError: c.lastErr,
 	}
-	for _, it := range c.missing {
-		st.MissingByState[it.State]++
+	for state, n := range c.byState {
+		st.MissingByState[state] = n
 	}
 	for k, v := range c.failures {
 		st.Failures[k] = v

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/dht"
 	"github.com/zonemirror/zonemirror/plugins/disk"
 	"github.com/zonemirror/zonemirror/plugins/s3"
 )
@@ -16,6 +17,7 @@ import (
 // the host serves them by running `zonemirror driver KIND`, or opens them
 // in-process for tiers configured with in_process.
 var builtinDrivers = map[string]plugins.OpenFunc{
+	"dht":  dht.Open,
 	"disk": disk.Open,
 	"s3":   s3.Open,
 }

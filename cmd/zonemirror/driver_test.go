@@ -63,7 +63,7 @@ func TestDriverCommandByHand(t *testing.T) {
 		t.Errorf("by hand: exit %d, %q", code, errs)
 	}
 	code, _, errs = runCLI(t, "", "driver", "tape")
-	if code != 1 || !strings.Contains(errs, `no built-in driver "tape" (built in: disk|s3)`) {
+	if code != 1 || !strings.Contains(errs, `no built-in driver "tape" (built in: dht|disk|s3)`) {
 		t.Errorf("unknown kind: exit %d, %q", code, errs)
 	}
 	if code, _, _ = runCLI(t, "", "driver"); code != 2 {

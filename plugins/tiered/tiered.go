@@ -168,6 +168,39 @@ func (s *Store) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
 	return nil, fmt.Errorf("get %s: %w in any tier%s", key, plugins.ErrNotFound, note)
 }
 
+// Has reports whether some tier holds key, asking the tiers in order and
+// stopping at the first that does. It does not read or verify the value
+// (Get does), and never asks a tier whose breaker is open. When no tier
+// holds it and some could not answer, the error wraps
+// plugins.ErrUnavailable and names them.
+func (s *Store) Has(ctx context.Context, key plugins.Key) (bool, error) {
+	var skipped []string
+	for _, t := range s.tiers {
+		if !t.up() {
+			skipped = append(skipped, t.Name+": left out after repeated failures")
+			continue
+		}
+		hctx, cancel := context.WithTimeout(ctx, t.Timeout)
+		ok, err := t.Driver.Has(hctx, key)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			s.failed(t, "has", err)
+			skipped = append(skipped, t.Name+": "+err.Error())
+			continue
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	if len(skipped) > 0 {
+		return false, fmt.Errorf("has %s: %w: not in the tiers that answered (skipped %s)", key, plugins.ErrUnavailable, strings.Join(skipped, "; "))
+	}
+	return false, nil
+}
+
 // Put verifies a record and writes it to every writable tier at once. It
 // returns how many tiers stored it and, if any failed, their errors.
 func (s *Store) Put(ctx context.Context, key plugins.Key, value []byte) (int, error) {

@@ -1,0 +1,350 @@
+package dht
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"time"
+
+	ds "github.com/ipfs/go-datastore"
+	dsq "github.com/ipfs/go-datastore/query"
+	recpb "github.com/libp2p/go-libp2p-record/pb"
+	"github.com/multiformats/go-base32"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/zonemirror/zonemirror/plugins"
+)
+
+// The folder's datastore (pebble) holds two things:
+//
+//   - /zf/<base32 of the DHT key>: the records, in kad-dht's own format
+//     (a libp2p record with the time it was received), written by kad-dht's
+//     value store — for puts from peers — and by ours, over the same keys;
+//   - /zm/allow/<40 hex>: the whitelist the host streamed with Allow, so a
+//     restarted node refuses and accepts the same records as before.
+const allowPrefix = "/zm/allow/"
+
+// held is what the driver knows of one record it holds.
+type held struct {
+	size      int
+	refreshed time.Time // when our copy was last put (by us or by a peer)
+	due       time.Time // when to put it to the closest peers again
+	published time.Time // our last publish; zero: never
+	replicas  int       // peers that held it after our last publish; -1: unknown
+	wanted    int       // peers it should be on (the closest found, at most K)
+}
+
+// index is the in-memory view of the records in the datastore, kept up to
+// date by indexedDS. Safe for concurrent use.
+type index struct {
+	mu      sync.Mutex
+	recs    map[plugins.Key]*held
+	bytes   int64
+	self    []byte        // our peer ID, to spread republishing per node
+	every   time.Duration // republish interval; 0: never
+	changed chan struct{} // poked when a record becomes due at once
+}
+
+func newIndex(self []byte, every time.Duration) *index {
+	return &index{recs: map[plugins.Key]*held{}, self: self, every: every, changed: make(chan struct{}, 1)}
+}
+
+// spread returns when a copy refreshed at t is due for republishing: at a
+// point in the last quarter of the interval that depends on the key and
+// this node, so the holders of a record do not all republish it at once
+// (the first to do so refreshes everyone's copy, and the others skip).
+func (ix *index) spread(k plugins.Key, t time.Time) time.Time {
+	if ix.every <= 0 {
+		return time.Time{}
+	}
+	h := fnv.New64a()
+	h.Write(ix.self)
+	h.Write(k[:])
+	u := float64(binary.BigEndian.Uint64(h.Sum(nil))>>11) / (1 << 53) // [0, 1)
+	return t.Add(time.Duration(float64(ix.every) * (0.75 + 0.25*u)))
+}
+
+// stored records that our copy of k (size bytes) was put at t.
+func (ix *index) stored(k plugins.Key, size int, t time.Time) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	h := ix.recs[k]
+	if h == nil {
+		h = &held{replicas: -1}
+		ix.recs[k] = h
+		ix.bytes += int64(size)
+	} else {
+		ix.bytes += int64(size - h.size)
+	}
+	h.size, h.refreshed = size, t
+	if d := ix.spread(k, t); h.due.IsZero() || d.After(h.due) && !h.urgent(t) {
+		h.due = d
+	}
+}
+
+// urgent reports whether h was marked for publishing at once (due at or
+// before its last refresh).
+func (h *held) urgent(now time.Time) bool { return !h.due.IsZero() && !h.due.After(now) }
+
+func (ix *index) deleted(k plugins.Key) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if h := ix.recs[k]; h != nil {
+		ix.bytes -= int64(h.size)
+		delete(ix.recs, k)
+	}
+}
+
+// publishNow marks k due at once (a record the host put that the network
+// may not have).
+func (ix *index) publishNow(k plugins.Key) {
+	ix.mu.Lock()
+	if h := ix.recs[k]; h != nil {
+		h.due = time.Now()
+	}
+	ix.mu.Unlock()
+	select {
+	case ix.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (ix *index) has(k plugins.Key) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.recs[k] != nil
+}
+
+// dueKeys returns up to max keys due for publishing at now; skip holds
+// keys already being published.
+func (ix *index) dueKeys(now time.Time, max int, skip map[plugins.Key]bool) []plugins.Key {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []plugins.Key
+	for k, h := range ix.recs {
+		if len(out) >= max {
+			break
+		}
+		if !h.due.IsZero() && !h.due.After(now) && !skip[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// published records the outcome of publishing k.
+func (ix *index) publishedAt(k plugins.Key, t time.Time, replicas, wanted int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	h := ix.recs[k]
+	if h == nil {
+		return
+	}
+	h.published, h.replicas, h.wanted = t, replicas, wanted
+	h.due = ix.spread(k, h.refreshed)
+	if ix.every <= 0 {
+		h.due = time.Time{}
+	}
+}
+
+// retryAt makes k due again at t.
+func (ix *index) retryAt(k plugins.Key, t time.Time) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if h := ix.recs[k]; h != nil {
+		h.due = t
+	}
+}
+
+// underReplicated marks every record held by fewer peers than wanted at
+// its last publish due at t, and returns how many.
+func (ix *index) republishUnderReplicated(t time.Time) int {
+	ix.mu.Lock()
+	n := 0
+	for _, h := range ix.recs {
+		if h.replicas >= 0 && h.replicas < h.wanted {
+			h.due, h.published = t, time.Time{}
+			n++
+		}
+	}
+	ix.mu.Unlock()
+	if n > 0 {
+		select {
+		case ix.changed <- struct{}{}:
+		default:
+		}
+	}
+	return n
+}
+
+// summary is the index in numbers.
+type summary struct {
+	records, bytes                   int64
+	underReplicated, unknownReplicas int64
+	fewest, fewestWanted             int
+}
+
+func (ix *index) summary() summary {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s := summary{records: int64(len(ix.recs)), bytes: ix.bytes, fewest: -1}
+	for _, h := range ix.recs {
+		switch {
+		case h.replicas < 0:
+			s.unknownReplicas++
+		case h.replicas < h.wanted:
+			s.underReplicated++
+			if s.fewest < 0 || h.replicas < s.fewest {
+				s.fewest, s.fewestWanted = h.replicas, h.wanted
+			}
+		}
+	}
+	return s
+}
+
+func (ix *index) keys() []plugins.Key {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	out := make([]plugins.Key, 0, len(ix.recs))
+	for k := range ix.recs {
+		out = append(out, k)
+	}
+	return out
+}
+
+func (ix *index) replicas(k plugins.Key) (replicas, wanted int, published time.Time, ok bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	h := ix.recs[k]
+	if h == nil {
+		return 0, 0, time.Time{}, false
+	}
+	return h.replicas, h.wanted, h.published, true
+}
+
+// decodeStored reads a record as kad-dht stores it.
+func decodeStored(b []byte) (plugins.Key, *recpb.Record, time.Time, error) {
+	rec := new(recpb.Record)
+	if err := proto.Unmarshal(b, rec); err != nil {
+		return plugins.Key{}, nil, time.Time{}, fmt.Errorf("not a libp2p record: %w", err)
+	}
+	k, err := parseRecordKey(string(rec.GetKey()))
+	if err != nil {
+		return plugins.Key{}, nil, time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, rec.GetTimeReceived())
+	if err != nil {
+		return k, rec, time.Time{}, fmt.Errorf("record %s: bad receive time %q", k, rec.GetTimeReceived())
+	}
+	return k, rec, t, nil
+}
+
+// dsKeyOf is the inverse of kad-dht's value-store key: /zf/<base32(DHT key)>.
+func dsKeyOf(k string) (plugins.Key, bool) {
+	rest, ok := strings.CutPrefix(k, keyPrefix)
+	if !ok {
+		return plugins.Key{}, false
+	}
+	raw, err := base32.RawStdEncoding.DecodeString(rest)
+	if err != nil {
+		return plugins.Key{}, false
+	}
+	key, err := parseRecordKey(string(raw))
+	return key, err == nil
+}
+
+// indexedDS is the datastore handed to kad-dht: it keeps the index in step
+// with every record written or deleted under /zf/ (puts from peers, our
+// own puts, kad-dht's expiry sweep).
+type indexedDS struct {
+	ds.Batching
+	ix *index
+}
+
+func (d *indexedDS) Put(ctx context.Context, key ds.Key, value []byte) error {
+	if err := d.Batching.Put(ctx, key, value); err != nil {
+		return err
+	}
+	if strings.HasPrefix(key.String(), keyPrefix) {
+		if k, _, t, err := decodeStored(value); err == nil {
+			d.ix.stored(k, len(value), t)
+		}
+	}
+	return nil
+}
+
+func (d *indexedDS) Delete(ctx context.Context, key ds.Key) error {
+	if err := d.Batching.Delete(ctx, key); err != nil {
+		return err
+	}
+	if k, ok := dsKeyOf(key.String()); ok {
+		d.ix.deleted(k)
+	}
+	return nil
+}
+
+// loadRecords fills ix from the datastore and returns the records whose
+// copy is older than stale (they have not been put for a long time: the
+// node was down).
+func loadRecords(ctx context.Context, d ds.Datastore, ix *index, stale time.Duration) ([]plugins.Key, error) {
+	res, err := d.Query(ctx, dsq.Query{Prefix: "/" + Namespace})
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	defer res.Close()
+	var old []plugins.Key
+	now := time.Now()
+	for e := range res.Next() {
+		if e.Error != nil {
+			return nil, fmt.Errorf("read records: %w", e.Error)
+		}
+		k, _, t, err := decodeStored(e.Value)
+		if err != nil {
+			continue // kad-dht discards it when read
+		}
+		ix.stored(k, len(e.Value), t)
+		if now.Sub(t) > stale {
+			old = append(old, k)
+		}
+	}
+	return old, nil
+}
+
+// loadAllowed reads the persisted whitelist into a.
+func loadAllowed(ctx context.Context, d ds.Datastore, a *allowSet) error {
+	res, err := d.Query(ctx, dsq.Query{Prefix: allowPrefix, KeysOnly: true})
+	if err != nil {
+		return fmt.Errorf("read whitelist: %w", err)
+	}
+	defer res.Close()
+	var keys []plugins.Key
+	for e := range res.Next() {
+		if e.Error != nil {
+			return fmt.Errorf("read whitelist: %w", e.Error)
+		}
+		k, err := plugins.ParseKey(strings.TrimPrefix(e.Key, allowPrefix))
+		if err != nil {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	a.add(keys)
+	return nil
+}
+
+// persistAllowed writes keys to the persisted whitelist in one batch.
+func persistAllowed(ctx context.Context, d ds.Batching, keys []plugins.Key) error {
+	b, err := d.Batch(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := b.Put(ctx, ds.NewKey(allowPrefix+k.String()), nil); err != nil {
+			return err
+		}
+	}
+	return b.Commit(ctx)
+}

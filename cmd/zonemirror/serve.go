@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 
@@ -11,21 +12,51 @@ import (
 func init() {
 	register(&command{
 		name:    "serve",
-		summary: "run the mirror: chain sync, storage tiers, HTTP API and DNS",
+		summary: "run the mirror: chain sync, storage tiers, crawler, HTTP API and DNS",
 		run:     runServe,
 	})
 }
 
+// serveAliases are short flags for the keys set most often.
+var serveAliases = []struct{ flag, key, usage string }{
+	{"network", "network", "network: mainnet, regtest or simnet"},
+	{"data", "data", "data folder"},
+	{"node", "node.host", "the Bitcoin node's RPC host:port"},
+	{"http", "http.listen", "HTTP API address"},
+	{"dns", "dns.listen", `DNS address, or "off"`},
+}
+
+// runServe reads the config file, then the environment
+// (ZONEMIRROR_NODE_HOST=…), then the flags (--node.host=…), each
+// overriding the one before, and runs the mirror.
 func runServe(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := newFlagSet(env, "serve", "serve [--config FILE] [flags]")
-	file := fs.String("config", "", "YAML config (configs/ has examples); flags below override its keys")
-	network := fs.String("network", "", "network: mainnet, regtest or simnet (network:)")
-	data := fs.String("data", "", "data folder (data:)")
-	node := fs.String("node", "", "the Bitcoin node's RPC host:port (node.host:)")
-	httpListen := fs.String("http", "", "HTTP API address (http.listen:)")
-	dnsListen := fs.String("dns", "", `DNS address, or "off" (dns.listen:)`)
+	fs := newFlagSet(env, "serve", "serve [--config FILE] [--KEY VALUE]...\n\n"+
+		"Every config key is a flag (--node.host 127.0.0.1:8332) and an environment\n"+
+		"variable (ZONEMIRROR_NODE_HOST); values are YAML (--drivers '[{name: d, driver: disk}]').\n"+
+		"The file is read first, then the environment, then the flags.")
+	file := fs.String("config", "", "YAML config (configs/ has examples)")
+	keyFlags := map[string]string{} // flag name -> key path
+	for _, a := range serveAliases {
+		usage := a.usage + " (env " + daemon.Key{Path: a.key}.Env() + ")"
+		if a.flag != a.key {
+			usage = a.usage + " (same as --" + a.key + ")"
+		}
+		fs.String(a.flag, "", usage)
+		keyFlags[a.flag] = a.key
+	}
+	for _, k := range daemon.Keys() {
+		if _, taken := keyFlags[k.Path]; taken {
+			continue // the alias is the key's own name (network, data)
+		}
+		fs.String(k.Path, "", fmt.Sprintf("%s: %s (env %s)", k.Path, k.Type, k.Env()))
+		keyFlags[k.Path] = k.Path
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "zonemirror serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
 	}
 	var raw []byte
 	if *file != "" {
@@ -39,13 +70,19 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, o := range []struct {
-		flag string
-		key  *string
-	}{{*network, &cfg.Network}, {*data, &cfg.Data}, {*node, &cfg.Node.Host}, {*httpListen, &cfg.HTTP.Listen}, {*dnsListen, &cfg.DNS.Listen}} {
-		if o.flag != "" {
-			*o.key = o.flag
+	if err := cfg.SetFromEnv(env.environ); err != nil {
+		return err
+	}
+	var setErr error
+	fs.Visit(func(f *flag.Flag) {
+		if key, ok := keyFlags[f.Name]; ok && setErr == nil {
+			if err := cfg.Set(key, f.Value.String()); err != nil {
+				setErr = fmt.Errorf("--%s: %w", f.Name, err)
+			}
 		}
+	})
+	if setErr != nil {
+		return setErr
 	}
 	if err := cfg.Defaults(); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/plugins/host"
 )
@@ -38,8 +39,32 @@ type Config struct {
 	Drivers []DriverConfig `yaml:"drivers"`
 	// Cache bounds the mirror's memory caches (cache:).
 	Cache CacheConfig `yaml:"cache"`
+	// Crawl configures the crawler (crawl:).
+	Crawl CrawlConfig `yaml:"crawl"`
 	// Ready says when /readyz answers 200 (ready:).
 	Ready ReadyConfig `yaml:"ready"`
+}
+
+// CrawlConfig configures the crawler, which pulls every whitelisted zone
+// file the mirror's other tiers lack from a source tier (the DHT) into
+// them, and never gives up on one.
+type CrawlConfig struct {
+	// Source is the name of the tier records are fetched from
+	// (crawl.source:); "off" runs no crawler. The default is the tier
+	// whose driver is dht, if there is exactly one, else off.
+	Source string `yaml:"source"`
+	// Workers is how many records are fetched at once (crawl.workers:).
+	// The default is 32.
+	Workers int `yaml:"workers"`
+	// FetchTimeout bounds one fetch (crawl.fetch_timeout:). The default is
+	// 30s.
+	FetchTimeout string `yaml:"fetch_timeout"`
+	// FullPass is how often the whole whitelist is checked against the
+	// tiers again (crawl.full_pass:). The default is 1h.
+	FullPass string `yaml:"full_pass"`
+	// MaxBackoff is the longest wait before a missing record is tried
+	// again (crawl.max_backoff:). The default is 10m.
+	MaxBackoff string `yaml:"max_backoff"`
 }
 
 // NodeConfig reaches the Bitcoin node.
@@ -218,7 +243,10 @@ func (c *Config) Defaults() error {
 			}
 		}
 	}
-	for key, v := range map[string]int64{"cache.records_bytes": c.Cache.Records, "cache.answers_bytes": c.Cache.Answers, "cache.names_bytes": c.Cache.Names, "ready.max_lag": c.Ready.MaxLag, "ready.max_missing": c.Ready.MaxMissing} {
+	if err := c.crawlDefaults(); err != nil {
+		return err
+	}
+	for key, v := range map[string]int64{"crawl.workers": int64(c.Crawl.Workers), "cache.records_bytes": c.Cache.Records, "cache.answers_bytes": c.Cache.Answers, "cache.names_bytes": c.Cache.Names, "ready.max_lag": c.Ready.MaxLag, "ready.max_missing": c.Ready.MaxMissing} {
 		if v < 0 {
 			return fmt.Errorf("config: %s: %d is negative", key, v)
 		}
@@ -236,6 +264,46 @@ func (c *Config) Defaults() error {
 		c.Ready.MaxLag = 1
 	}
 	return nil
+}
+
+// crawlDefaults picks the crawler's source tier and checks its keys.
+func (c *Config) crawlDefaults() error {
+	names := map[string]bool{}
+	var dhts []string
+	for _, d := range c.Drivers {
+		names[d.Name] = true
+		if d.Driver == "dht" {
+			dhts = append(dhts, d.Name)
+		}
+	}
+	switch {
+	case c.Crawl.Source == "" && len(dhts) == 1:
+		c.Crawl.Source = dhts[0]
+	case c.Crawl.Source == "":
+		c.Crawl.Source = "off"
+	case c.Crawl.Source != "off" && !names[c.Crawl.Source]:
+		return fmt.Errorf("config: crawl.source: no tier is named %q", c.Crawl.Source)
+	}
+	for key, v := range map[string]string{"crawl.fetch_timeout": c.Crawl.FetchTimeout, "crawl.full_pass": c.Crawl.FullPass, "crawl.max_backoff": c.Crawl.MaxBackoff} {
+		if v == "" {
+			continue
+		}
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			return fmt.Errorf("config: %s: %q is not a positive duration", key, v)
+		}
+	}
+	return nil
+}
+
+// crawlerConfig is the crawler's config (durations checked by Defaults).
+func (c *Config) crawlerConfig(stateFile string) crawler.Config {
+	dur := func(s string) time.Duration { d, _ := time.ParseDuration(s); return d }
+	cc := crawler.Config{StateFile: stateFile, Workers: c.Crawl.Workers, FetchTimeout: dur(c.Crawl.FetchTimeout),
+		FullPass: dur(c.Crawl.FullPass), MaxBackoff: dur(c.Crawl.MaxBackoff)}
+	if cc.MaxBackoff > 0 && cc.MaxBackoff < time.Second {
+		cc.MinBackoff = cc.MaxBackoff
+	}
+	return cc
 }
 
 // hostConfigs are the drivers as plugins/host takes them.

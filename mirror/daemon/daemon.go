@@ -14,11 +14,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/zonemirror/zonemirror/chainsync"
+	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/mirror"
 	"github.com/zonemirror/zonemirror/mirror/dnsserver"
 	"github.com/zonemirror/zonemirror/mirror/httpapi"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
+	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/host"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
@@ -110,7 +112,23 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	}
 	defer store.Close()
 
-	m := mirror.New(db, store, mirror.Options{RecordCacheBytes: cfg.Cache.Records, AnswerCacheBytes: cfg.Cache.Answers, MaxZonefileBytes: n.MaxZonefileBytes})
+	// The crawler: from the source tier (the DHT) into the others.
+	var crawl *crawler.Crawler
+	crawlDone := make(chan error, 1)
+	if cfg.Crawl.Source != "off" {
+		if crawl, err = startCrawler(ctx, cfg, n, db, store, tiers, logger, crawlDone); err != nil {
+			return err
+		}
+		defer func() {
+			cancel()
+			<-crawlDone
+		}()
+	}
+	mopts := mirror.Options{RecordCacheBytes: cfg.Cache.Records, AnswerCacheBytes: cfg.Cache.Answers, MaxZonefileBytes: n.MaxZonefileBytes}
+	if crawl != nil {
+		mopts.Crawl = crawlState{crawl}
+	}
+	m := mirror.New(db, store, mopts)
 
 	// Chain sync.
 	sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
@@ -128,8 +146,13 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 
 	// Metrics, the API, DNS.
 	reg := prometheus.NewRegistry()
-	met := newMetrics(reg, db, syncer, store, m, drivers)
-	ready := func() (bool, string) { return readiness(syncer.Status(), cfg.Ready) }
+	met := newMetrics(reg, db, syncer, store, m, drivers, crawl)
+	ready := func() (bool, string) {
+		if ok, why := readiness(syncer.Status(), cfg.Ready); !ok || crawl == nil {
+			return ok, why
+		}
+		return crawlReadiness(crawl.Status(), cfg.Ready)
+	}
 	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{syncer}, Ready: ready})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -164,7 +187,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		go func() { dnsDone <- ds.Serve(ctx, pc, tl) }()
 		addrs.DNS = pc.LocalAddr().String()
 	}
-	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.Host, "tiers", len(tiers))
+	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.Host, "tiers", len(tiers), "crawl", cfg.Crawl.Source)
 	if opts.Started != nil {
 		opts.Started(addrs)
 	}
@@ -178,6 +201,9 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		return fmt.Errorf("http: %w", err)
 	case err := <-dnsDone:
 		return err
+	case err := <-crawlDone:
+		crawlDone <- err // for the deferred wait
+		return fmt.Errorf("crawler: %w", err)
 	case err := <-syncDone:
 		syncDone <- err // for the deferred wait
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -186,6 +212,66 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		<-ctx.Done() // the stop block was reached: keep serving
 		return nil
 	}
+}
+
+// startCrawler starts the crawler from the tier named cfg.Crawl.Source
+// into the other tiers (or into the source itself when it is the only
+// one); Run's error goes to done.
+func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *namedb.DB, all *tiered.Store, tiers []tiered.Tier, logger *slog.Logger, done chan<- error) (*crawler.Crawler, error) {
+	var src plugins.Driver
+	var rest []tiered.Tier
+	for _, t := range tiers {
+		if t.Name == cfg.Crawl.Source {
+			src = t.Driver
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	into := all
+	if len(rest) > 0 {
+		s, err := tiered.New(rest, tiered.Options{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("crawler tiers: %w", err)
+		}
+		into = s
+	}
+	cc := cfg.crawlerConfig(filepath.Join(cfg.Data, n.Name, "crawler.json"))
+	cc.Logger = logger
+	c, err := crawler.New(cc, db, into, src)
+	if err != nil {
+		if into != all {
+			into.Close()
+		}
+		return nil, err
+	}
+	go func() {
+		err := c.Run(ctx)
+		if into != all {
+			into.Close()
+		}
+		done <- err
+	}()
+	return c, nil
+}
+
+// crawlState adapts the crawler to mirror.CrawlState.
+type crawlState struct{ c *crawler.Crawler }
+
+func (s crawlState) Missing(hash wire.Hash160) (string, string, bool) {
+	mi, ok := s.c.Missing(plugins.Key(hash))
+	return string(mi.State), mi.LastError, ok
+}
+
+// crawlReadiness: the whole whitelist checked, and at most MaxMissing
+// records missing.
+func crawlReadiness(st crawler.Status, r ReadyConfig) (bool, string) {
+	switch {
+	case st.Checked < st.Whitelisted:
+		return false, fmt.Sprintf("crawling: %d of %d whitelisted records checked", st.Checked, st.Whitelisted)
+	case int64(st.Missing) > r.MaxMissing:
+		return false, fmt.Sprintf("crawling: %d records missing (ready.max_missing is %d): %s", st.Missing, r.MaxMissing, st)
+	}
+	return true, ""
 }
 
 // syncStatus adapts the syncer to httpapi.Sync.

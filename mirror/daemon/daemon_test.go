@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/miekg/dns"
 
 	"github.com/zonemirror/zonemirror/chainsync/txbuild"
@@ -45,36 +46,42 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-// serve starts from a YAML config against a real btcd: a name registered
-// through real transactions, its zone file posted to the API, answers over
-// HTTP and DNS, readiness and metrics.
-func TestServeFromYAML(t *testing.T) {
+// chain is a regtest btcd with a funded miner, for a mirror under test.
+type chain struct {
+	t     *testing.T
+	node  *testbtcd.Node
+	rpc   *rpcclient.Client
+	miner *txbuild.Key
+	b     *txbuild.Builder
+	send  *txbuild.Sender
+	base  string // the mirror's API, once it runs
+}
+
+func newChain(t *testing.T) *chain {
 	n, _ := netparams.Named("regtest")
-	miner := txbuild.KeyFromSeed("serve test miner", n.Wire)
-	node := testbtcd.Start(t, testbtcd.Options{MiningAddr: miner.Address})
-	rpc, err := node.Client()
+	c := &chain{t: t, miner: txbuild.KeyFromSeed("serve test miner", n.Wire), b: &txbuild.Builder{Params: n.Wire}}
+	c.node = testbtcd.Start(t, testbtcd.Options{MiningAddr: c.miner.Address})
+	var err error
+	if c.rpc, err = c.node.Client(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.rpc.Shutdown)
+	blocks, err := c.rpc.Generate(110)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rpc.Shutdown()
-	blocks, err := rpc.Generate(110)
-	if err != nil {
+	c.send = txbuild.NewSender(c.b, c.rpc)
+	if err := c.send.AddCoinbases(context.Background(), c.miner, blocks[:10]); err != nil {
 		t.Fatal(err)
 	}
-	b := &txbuild.Builder{Params: n.Wire}
-	send := txbuild.NewSender(b, rpc)
-	if err := send.AddCoinbases(context.Background(), miner, blocks[:10]); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Load([]byte(fmt.Sprintf(`
-network: regtest
-data: %s
-node: {host: %q, user: %q, pass: %q}
-http: {listen: "127.0.0.1:0"}
-dns: {listen: "127.0.0.1:0"}
-drivers:
-  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
-`, t.TempDir(), node.RPCAddr, node.User, node.Pass, t.TempDir())))
+	return c
+}
+
+// serve runs the mirror from the YAML config (node: is added) until the
+// test ends, and returns where it listens.
+func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
+	t := c.t
+	cfg, err := Load([]byte(fmt.Sprintf("network: regtest\nnode: {host: %q, user: %q, pass: %q}\n", c.node.RPCAddr, c.node.User, c.node.Pass) + yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,75 +89,113 @@ drivers:
 	addrs := make(chan Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, cfg, Options{Version: "test", Builtins: map[string]plugins.OpenFunc{"disk": disk.Open}, Started: func(a Addrs) { addrs <- a }})
+		done <- Run(ctx, cfg, Options{Version: "test", Builtins: builtins, Started: func(a Addrs) { addrs <- a }})
 	}()
-	var a Addrs
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	})
 	select {
-	case a = <-addrs:
+	case a := <-addrs:
+		c.base = "http://" + a.HTTP
+		return a
 	case err := <-done:
 		t.Fatalf("serve: %v", err)
 	}
-	base := "http://" + a.HTTP
-	waitFor(t, "readiness", func() bool { return getJSON(t, base+"/readyz", nil) == 200 })
+	return Addrs{}
+}
 
-	ch := func() wire.Hash128 {
-		var v map[string]string
-		getJSON(t, base+"/v1/blockchains/bitcoin/consensus", &v)
-		h, err := wire.ParseHash128(v["consensus_hash"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h
+func (c *chain) consensusHash() wire.Hash128 {
+	var v map[string]string
+	getJSON(c.t, c.base+"/v1/blockchains/bitcoin/consensus", &v)
+	h, err := wire.ParseHash128(v["consensus_hash"])
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	mine := func() {
-		tip, _ := rpc.GetBlockCount()
-		if _, err := rpc.Generate(1); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, "the block", func() bool {
-			var info map[string]any
-			getJSON(t, base+"/v1/info", &info)
-			return info["last_block_processed"] == float64(tip+1)
-		})
+	return h
+}
+
+// mine mines a block and waits for the mirror to apply it.
+func (c *chain) mine() {
+	tip, _ := c.rpc.GetBlockCount()
+	if _, err := c.rpc.Generate(1); err != nil {
+		c.t.Fatal(err)
 	}
-	must := func(r txbuild.Request, err error) txbuild.Request {
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+	waitFor(c.t, "the block", func() bool {
+		var info map[string]any
+		getJSON(c.t, c.base+"/v1/info", &info)
+		return info["last_block_processed"] == float64(tip+1)
+	})
+}
+
+func (c *chain) do(r txbuild.Request, err error) {
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	do := func(r txbuild.Request) {
-		if _, err := send.Send(miner, r); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := c.send.Send(c.miner, r); err != nil {
+		c.t.Fatal(err)
 	}
-	zonefile := []byte("$ORIGIN me.serve\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/me\"\n")
-	do(must(b.NamespacePreorder("serve", miner, miner.Address, ch(), 50_000_000)))
-	mine()
-	do(txbuild.NamespaceReveal(&wire.NamespaceReveal{Lifetime: 1000, Coeff: 250, Base: 4, Buckets: [16]uint8{6, 5, 4, 3, 2, 1},
-		NonalphaDiscount: 4, NoVowelDiscount: 4, Version: 1, NamespaceID: "serve"}, miner.Address))
-	mine()
-	do(txbuild.NamespaceReady("serve"))
-	mine()
-	do(must(b.Preorder("me.serve", miner, miner.Address, ch(), b.BurnAddress(), 10_000_000)))
-	mine()
+	c.mine()
+}
+
+// namespace creates and readies namespace ns.
+func (c *chain) namespace(ns string) {
+	c.do(c.b.NamespacePreorder(ns, c.miner, c.miner.Address, c.consensusHash(), 50_000_000))
+	c.do(txbuild.NamespaceReveal(&wire.NamespaceReveal{Lifetime: 1000, Coeff: 250, Base: 4, Buckets: [16]uint8{6, 5, 4, 3, 2, 1},
+		NonalphaDiscount: 4, NoVowelDiscount: 4, Version: 1, NamespaceID: ns}, c.miner.Address), nil)
+	c.do(txbuild.NamespaceReady(ns), nil)
+}
+
+// register preorders and registers name with the hash of zonefile.
+func (c *chain) register(name string, zonefile []byte) {
+	c.do(c.b.Preorder(name, c.miner, c.miner.Address, c.consensusHash(), c.b.BurnAddress(), 10_000_000))
 	h := wire.SumHash160(zonefile)
-	do(txbuild.Register("me.serve", miner.Address, &h))
-	mine()
+	c.do(txbuild.Register(name, c.miner.Address, &h), nil)
+}
+
+func (c *chain) metrics() string {
+	resp, err := http.Get(c.base + "/metrics")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// serve starts from a YAML config against a real btcd: a name registered
+// through real transactions, its zone file posted to the API, answers over
+// HTTP and DNS, readiness and metrics.
+func TestServeFromYAML(t *testing.T) {
+	c := newChain(t)
+	a := c.serve(fmt.Sprintf(`
+data: %s
+http: {listen: "127.0.0.1:0"}
+dns: {listen: "127.0.0.1:0"}
+drivers:
+  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
+`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	waitFor(t, "readiness", func() bool { return getJSON(t, c.base+"/readyz", nil) == 200 })
+
+	zonefile := []byte("$ORIGIN me.serve\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/me\"\n")
+	c.namespace("serve")
+	c.register("me.serve", zonefile)
 
 	// Announced, not fetched: the answer says so; then the zone file is
 	// posted and served.
 	var why map[string]string
-	if code := getJSON(t, base+"/v1/names/me.serve/zonefile", &why); code != 404 || why["reason"] == "" {
+	if code := getJSON(t, c.base+"/v1/names/me.serve/zonefile", &why); code != 404 || why["reason"] == "" {
 		t.Errorf("before the post: %d %v", code, why)
 	}
 	body, _ := json.Marshal(map[string]string{"zonefile": string(zonefile)})
-	resp, err := http.Post(base+"/v1/zonefile", "application/json", bytes.NewReader(body))
+	resp, err := http.Post(c.base+"/v1/zonefile", "application/json", bytes.NewReader(body))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("post: %v %v", resp, err)
 	}
 	var z map[string]string
-	if code := getJSON(t, base+"/v1/names/me.serve/zonefile", &z); code != 200 || z["zonefile"] != string(zonefile) {
+	if code := getJSON(t, c.base+"/v1/names/me.serve/zonefile", &z); code != 200 || z["zonefile"] != string(zonefile) {
 		t.Errorf("zone file: %d %v", code, z)
 	}
 	q := new(dns.Msg)
@@ -159,21 +204,12 @@ drivers:
 	if err != nil || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 || r.Answer[0].(*dns.URI).Target != "https://example.com/me" {
 		t.Errorf("dns: %v %v", r, err)
 	}
-	mresp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(mresp.Body)
-	mresp.Body.Close()
+	metrics := c.metrics()
 	for _, want := range []string{"zonemirror_sync_height_blocks 1", "zonemirror_records_whitelisted 1", `zonemirror_http_requests_total{code="200",route="GET /v1/names/{name}/zonefile"}`,
 		`zonemirror_dns_queries_total{qtype="URI",rcode="NOERROR"} 1`, `zonemirror_tier_lookups_total{result="hit",tier="local"}`} {
-		if !strings.Contains(string(metrics), want) {
+		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
 		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve returned %v", err)
 	}
 }
 

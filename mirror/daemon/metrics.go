@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/zonemirror/zonemirror/chainsync"
+	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/mirror"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/plugins"
@@ -25,7 +26,7 @@ type metrics struct {
 	dnsDuration  prometheus.Histogram
 }
 
-func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver) *metrics {
+func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler) *metrics {
 	gauge := func(name, help string, f func() float64) {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 	}
@@ -45,6 +46,9 @@ func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, st
 	gauge("zonemirror_mirror_cached_records", "Verified zone files in the mirror's memory cache.", func() float64 { return float64(m.Stats().CachedRecords) })
 	gauge("zonemirror_mirror_cached_record_bytes", "Bytes of the mirror's record cache.", func() float64 { return float64(m.Stats().CachedRecordBytes) })
 	reg.MustRegister(&lookupCollector{m: m, store: store, drivers: drivers})
+	if c != nil {
+		reg.MustRegister(crawlCollector{c})
+	}
 	met := &metrics{
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zonemirror_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "zonemirror_http_request_duration_seconds", Help: "HTTP request latency by route.",
@@ -143,4 +147,47 @@ func (c *lookupCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(descRestarts, uint64(p.Restarts()), p.Name())
 		}
 	}
+}
+
+// crawlCollector reads the crawler's status when scraped.
+type crawlCollector struct{ c *crawler.Crawler }
+
+var (
+	descHeld       = prometheus.NewDesc("zonemirror_records_held", "Whitelist entries whose zone file a tier holds (the crawler's count).", nil, nil)
+	descMissing    = prometheus.NewDesc("zonemirror_records_missing", "Whitelisted zone files no tier holds, by why: announced (not fetched yet), not_found (in the DHT), invalid (only invalid copies seen), not_allowed, unavailable (the DHT could not be asked), store_failed, failed.", []string{"state"}, nil)
+	descChecked    = prometheus.NewDesc("zonemirror_crawl_checked_records", "Whitelist entries the crawler has looked at (its position).", nil, nil)
+	descFetched    = prometheus.NewDesc("zonemirror_crawl_fetched_records_total", "Zone files fetched from the source and stored.", nil, nil)
+	descFailures   = prometheus.NewDesc("zonemirror_crawl_failures_total", "Failed fetches by cause.", []string{"cause"}, nil)
+	descFullPasses = prometheus.NewDesc("zonemirror_crawl_full_passes_total", "Full passes over the whitelist completed.", nil, nil)
+	// the crawler's states as short label values
+	descCrawlStates = []struct {
+		state crawler.State
+		label string
+	}{{crawler.StateAnnounced, "announced"}, {crawler.StateNotFound, "not_found"}, {crawler.StateInvalid, "invalid"},
+		{crawler.StateNotAllowed, "not_allowed"}, {crawler.StateUnavailable, "unavailable"}, {crawler.StateStoreFailed, "store_failed"},
+		{crawler.StateFailed, "failed"}}
+	descCauses = []string{crawler.CauseNotFound, crawler.CauseInvalid, crawler.CauseNotAllowed, crawler.CauseUnavailable, crawler.CauseStore, crawler.CauseError}
+)
+
+func (crawlCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descHeld, descMissing, descChecked, descFetched, descFailures, descFullPasses} {
+		ch <- d
+	}
+}
+
+func (cc crawlCollector) Collect(ch chan<- prometheus.Metric) {
+	st := cc.c.Status()
+	metric := func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, t, v, labels...)
+	}
+	metric(descHeld, prometheus.GaugeValue, float64(st.Held))
+	metric(descChecked, prometheus.GaugeValue, float64(st.Checked))
+	for _, s := range descCrawlStates { // every state, zeros too, so a dashboard sees them go
+		metric(descMissing, prometheus.GaugeValue, float64(st.MissingByState[s.state]), s.label)
+	}
+	metric(descFetched, prometheus.CounterValue, float64(st.Fetched))
+	for _, cause := range descCauses {
+		metric(descFailures, prometheus.CounterValue, float64(st.Failures[cause]), cause)
+	}
+	metric(descFullPasses, prometheus.CounterValue, float64(st.FullPasses))
 }

@@ -1,0 +1,74 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zonemirror/zonemirror/internal/testdht"
+	"github.com/zonemirror/zonemirror/namedb/wire"
+	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/dht"
+	"github.com/zonemirror/zonemirror/plugins/disk"
+)
+
+// A mirror with a disk tier and a DHT tier crawls a name's zone file from
+// the DHT into the disk once the name is registered; until then /readyz
+// says what is missing, and a hash nobody published stays missing with
+// the crawler's reason, in the API's answer and the metrics.
+func TestServeCrawlsFromDHT(t *testing.T) {
+	swarm := testdht.Start(t, 5, nil)
+	c := newChain(t)
+	boot, _ := json.Marshal(swarm.Bootstrap())
+	recordsDir := t.TempDir()
+	c.serve(fmt.Sprintf(`
+data: %s
+http: {listen: "127.0.0.1:0"}
+dns: {listen: "off"}
+crawl: {max_backoff: 500ms}
+drivers:
+  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
+  - {name: dht, driver: dht, in_process: true, timeout: 10s, config: {dir: %q, listen: ["/ip4/127.0.0.1/tcp/0"], bootstrap: %s, get_timeout: 3s}}
+`, t.TempDir(), recordsDir, t.TempDir(), boot), map[string]plugins.OpenFunc{"disk": disk.Open, "dht": dht.Open})
+	waitFor(t, "readiness", func() bool { return getJSON(t, c.base+"/readyz", nil) == 200 })
+
+	held := []byte("$ORIGIN held.crawl\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/held\"\n")
+	lost := []byte("$ORIGIN lost.crawl\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/lost\"\n")
+	hk := plugins.Key(wire.SumHash160(held))
+	swarm.Allow(t, []plugins.Key{hk})
+	if _, err := swarm.Nodes[1].Publish(context.Background(), hk, held); err != nil {
+		t.Fatal(err)
+	}
+	c.namespace("crawl")
+	c.register("held.crawl", held)
+	c.register("lost.crawl", lost)
+
+	var z map[string]string
+	waitFor(t, "the crawled zone file", func() bool {
+		return getJSON(t, c.base+"/v1/names/held.crawl/zonefile", &z) == 200 && z["zonefile"] == string(held)
+	})
+	onDisk, err := disk.New(disk.Config{Dir: recordsDir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer onDisk.Close()
+	waitFor(t, "the record on the disk tier", func() bool { ok, _ := onDisk.Has(context.Background(), hk); return ok })
+
+	var why map[string]string
+	waitFor(t, "the reason for the lost record", func() bool {
+		return getJSON(t, c.base+"/v1/names/lost.crawl/zonefile", &why) == 404 && why["reason"] == "not found in the DHT"
+	})
+	var ready map[string]any
+	if code := getJSON(t, c.base+"/readyz", &ready); code != 503 || !strings.Contains(fmt.Sprint(ready), "1 records missing") {
+		t.Errorf("readyz with a record missing: %d %v", code, ready)
+	}
+	metrics := c.metrics()
+	for _, want := range []string{"zonemirror_records_held 1", `zonemirror_records_missing{state="not_found"} 1`,
+		"zonemirror_crawl_fetched_records_total 1", `zonemirror_crawl_failures_total{cause="not_found"}`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}

@@ -36,6 +36,7 @@ func runDevnet(ctx context.Context, env *cmdEnv, args []string) error {
 	data := fs.String("data", defaultDevnetDir(), "the devnet's folder (kept across starts)")
 	fresh := fs.Bool("fresh", false, "start over: remove the folder first")
 	names := fs.Int("names", 100, "real names to register at set-up")
+	peers := fs.Int("peers", 8, "DHT peers in the swarm")
 	httpAddr := fs.String("http", "127.0.0.1:6270", "the mirror's HTTP API (the original's port)")
 	dnsAddr := fs.String("dns", "127.0.0.1:5353", "the mirror's DNS")
 	if err := parseFlags(fs, args); err != nil {
@@ -45,7 +46,7 @@ func runDevnet(ctx context.Context, env *cmdEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	return devnet.Run(ctx, devnet.Options{Data: *data, Fresh: *fresh, Names: *names, HTTP: *httpAddr, DNS: *dnsAddr,
+	return devnet.Run(ctx, devnet.Options{Data: *data, Fresh: *fresh, Names: *names, Peers: *peers, HTTP: *httpAddr, DNS: *dnsAddr,
 		Out: env.stdout, Builtins: builtinDrivers, Version: "zonemirror " + version})
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/zonemirror/zonemirror/internal/realdata"
 	"github.com/zonemirror/zonemirror/internal/testbtcd"
 	"github.com/zonemirror/zonemirror/mirror/daemon"
+	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
 )
@@ -33,6 +34,8 @@ type Options struct {
 	// Names is how many real names are registered at set-up. The default
 	// is 100.
 	Names int
+	// Peers is how many DHT peers the swarm has. The default is 8.
+	Peers int
 	// HTTP and DNS are the mirror's addresses. The defaults are
 	// 127.0.0.1:6270 and 127.0.0.1:5353.
 	HTTP, DNS string
@@ -56,6 +59,10 @@ type Info struct {
 	// Names are the seeded names.
 	Names []string
 	Data  string
+	// Records is the mirror's disk tier folder; DHTPeers the swarm's
+	// bootstrap addresses.
+	Records  string
+	DHTPeers []string
 }
 
 // Namespace is the devnet's namespace: the real zone files' names are in
@@ -70,6 +77,12 @@ func Run(ctx context.Context, o Options) error {
 	}
 	if o.Names == 0 {
 		o.Names = 100
+	}
+	if o.Peers == 0 {
+		o.Peers = 8
+	}
+	if o.Peers < 2 {
+		return fmt.Errorf("devnet: %d DHT peers; it takes at least 2", o.Peers)
 	}
 	if o.HTTP == "" {
 		o.HTTP = "127.0.0.1:6270"
@@ -128,10 +141,31 @@ func Run(ctx context.Context, o Options) error {
 	}
 	done()
 
-	// The mirror, on the devnet's node.
-	done = p.step("starting the mirror")
-	cfg, err := daemon.Load([]byte(fmt.Sprintf("network: simnet\ndata: %q\nnode: {host: %q, user: %q, pass: %q}\nhttp: {listen: %q}\ndns: {listen: %q}\n",
-		filepath.Join(o.Data, "mirror"), node.RPCAddr, st.RPCUser, st.RPCPass, o.HTTP, o.DNS)))
+	done = p.step(fmt.Sprintf("starting %d DHT peers on 127.0.0.1", o.Peers))
+	swarm, err := startPeers(ctx, filepath.Join(o.Data, "dht-peers"), o.Peers, o.Logger)
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	defer swarm.close()
+	done()
+
+	// The mirror, on the devnet's node: a disk tier, then a DHT tier that
+	// joins the swarm; the crawler pulls from the DHT into the disk.
+	done = p.step("starting the mirror (chain sync, crawler, disk and DHT tiers, HTTP, DNS)")
+	mdir := filepath.Join(o.Data, "mirror")
+	records := filepath.Join(mdir, "simnet", "records")
+	boot, _ := json.Marshal(swarm.bootstrap())
+	cfg, err := daemon.Load([]byte(fmt.Sprintf(`network: simnet
+data: %q
+node: {host: %q, user: %q, pass: %q}
+http: {listen: %q}
+dns: {listen: %q}
+drivers:
+  - {name: disk, driver: disk, config: {dir: %q}}
+  - {name: dht, driver: dht, timeout: 10s, config: {dir: %q, listen: ["/ip4/127.0.0.1/tcp/0"], bootstrap: %s, get_timeout: 5s}}
+crawl: {source: dht, max_backoff: 2s}
+ready: {max_lag: 1, max_missing: 0}
+`, mdir, node.RPCAddr, st.RPCUser, st.RPCPass, o.HTTP, o.DNS, records, filepath.Join(mdir, "simnet", "dht"), boot)))
 	if err != nil {
 		return err
 	}
@@ -141,7 +175,8 @@ func Run(ctx context.Context, o Options) error {
 	mirrorDone := make(chan error, 1)
 	go func() {
 		mirrorDone <- daemon.Run(mctx, cfg, daemon.Options{Version: o.Version, Builtins: o.Builtins, Self: o.Self, DriverEnv: o.DriverEnv, Logger: o.Logger,
-			Started: func(a daemon.Addrs) { addrs <- a }})
+			Whitelist: func(ctx context.Context, db *namedb.DB) { swarm.follow(ctx, db, o.Logger) },
+			Started:   func(a daemon.Addrs) { addrs <- a }})
 	}()
 	var a daemon.Addrs
 	select {
@@ -164,7 +199,7 @@ func Run(ctx context.Context, o Options) error {
 	done()
 
 	if len(st.Seeded) == 0 {
-		names, err := seed(ctx, p, rpc, api, st, wallet, o.Names)
+		names, err := seed(ctx, p, rpc, api, swarm, st, wallet, o.Names)
 		if err != nil {
 			return err
 		}
@@ -173,7 +208,10 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
-	info := Info{HTTP: a.HTTP, DNS: a.DNS, BTCD: node.RPCAddr, Names: st.Seeded, Data: o.Data}
+	if err := api.waitReady(ctx, p); err != nil {
+		return err
+	}
+	info := Info{HTTP: a.HTTP, DNS: a.DNS, BTCD: node.RPCAddr, Names: st.Seeded, Data: o.Data, Records: records, DHTPeers: swarm.bootstrap()}
 	howTo(o.Out, info)
 	if o.Up != nil {
 		o.Up(info)
@@ -249,7 +287,7 @@ func mine(ctx context.Context, rpc *rpcclient.Client, logger *slog.Logger) {
 
 // seed creates the namespace and registers n real names, with their real
 // zone files, through real transactions.
-func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClient, st *state, wallet *txbuild.Key, n int) ([]string, error) {
+func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClient, swarm *peers, st *state, wallet *txbuild.Key, n int) ([]string, error) {
 	b := &txbuild.Builder{Params: network().Wire}
 	send := txbuild.NewSender(b, rpc)
 	coins, err := txbuild.NodeCoins(ctx, rpc, wallet, chainParams())
@@ -318,7 +356,7 @@ func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClien
 	}
 	done()
 
-	count := p.counter("registering names (preorder, then register, through real transactions)", len(zf))
+	count := p.counter("registering names (preorder, register: real transactions; zone files into the DHT peers)", len(zf))
 	var names []string
 	for start := 0; start < len(zf); start += 20 {
 		batch := zf[start:min(start+20, len(zf))]
@@ -352,9 +390,19 @@ func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClien
 		if err := waitBlock(); err != nil {
 			return nil, err
 		}
-		for _, z := range batch {
-			if err := api.postZonefile(z.Data); err != nil {
-				return nil, fmt.Errorf("zone file of %s: %w", z.Name, err)
+		// The zone files go into the DHT peers only: the mirror crawls
+		// them from there. The peers know the hashes from the whitelist
+		// (follow); allowing them here saves waiting for it.
+		keys := make([]plugins.Key, len(batch))
+		for i, z := range batch {
+			keys[i] = plugins.Key(z.Hash)
+		}
+		if err := swarm.allow(ctx, keys); err != nil {
+			return nil, err
+		}
+		for i, z := range batch {
+			if _, err := swarm.publish(ctx, start+i, keys[i], z.Data); err != nil {
+				return nil, fmt.Errorf("zone file of %s into the DHT: %w", z.Name, err)
 			}
 			names = append(names, z.Name)
 		}
@@ -436,6 +484,32 @@ func (c *apiClient) postZonefile(zf []byte) error {
 		return fmt.Errorf("POST /v1/zonefile: %d %s", resp.StatusCode, msg)
 	}
 	return nil
+}
+
+// waitReady waits until /readyz answers 200 (synced, every whitelisted
+// zone file crawled), showing its reason as it goes.
+func (c *apiClient) waitReady(ctx context.Context, p *progress) error {
+	done := p.status("syncing and crawling")
+	defer done()
+	deadline := time.Now().Add(5 * time.Minute)
+	var why string
+	for time.Now().Before(deadline) {
+		var v struct{ Status, Reason string }
+		code, err := c.get("/readyz", &v)
+		if err == nil && code == 200 {
+			return nil
+		}
+		if err == nil && v.Reason != why {
+			why = v.Reason
+			p.update(why)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("devnet: the mirror is not ready after 5 minutes: %s", why)
 }
 
 // waitSynced waits until the node's mempool is empty (the miner took it)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,14 +15,22 @@ import (
 
 	"github.com/zonemirror/zonemirror/internal/realdata"
 	"github.com/zonemirror/zonemirror/mirror/dnsserver"
+	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
+	"github.com/zonemirror/zonemirror/plugins/dht"
 	"github.com/zonemirror/zonemirror/plugins/disk"
 	"github.com/zonemirror/zonemirror/plugins/host/hosttest"
 )
 
-var builtins = map[string]plugins.OpenFunc{"disk": disk.Open}
+var builtins = map[string]plugins.OpenFunc{"disk": disk.Open, "dht": dht.Open}
 
-func TestMain(m *testing.M) { hosttest.Main(m, builtins) }
+func TestMain(m *testing.M) {
+	hosttest.ServeIfDriver(builtins) // first: driver processes inherit childEnv
+	if dir := os.Getenv(childEnv); dir != "" {
+		runChild(dir)
+	}
+	os.Exit(m.Run())
+}
 
 type devnet struct {
 	info   Info
@@ -57,6 +67,23 @@ func (d *devnet) stop(t *testing.T) {
 	if err := <-d.done; err != nil {
 		t.Errorf("devnet: %v", err)
 	}
+}
+
+// dhtHits is the DHT tier's lookup hits, from /metrics.
+func dhtHits(t *testing.T, d *devnet) float64 {
+	t.Helper()
+	_, body := httpGet(t, "http://"+d.info.HTTP+"/metrics")
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, `zonemirror_tier_lookups_total{result="hit",tier="dht"} `); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no DHT hits metric in\n%s", body)
+	return 0
 }
 
 func httpGet(t *testing.T, url string) (int, []byte) {
@@ -99,9 +126,11 @@ func resolves(t *testing.T, d *devnet, name string, zonefile []byte) {
 	t.Errorf("%s over DNS: %v, want %v", name, r.Answer, want)
 }
 
-// The devnet comes up with its names, every one resolves over HTTP and
-// DNS to its exact zone file, an update through a transaction shows in
-// both, and a second start resumes.
+// The devnet comes up with its names, their zone files crawled from the
+// DHT peers; every one resolves over HTTP and DNS to its exact zone file;
+// an update through a transaction shows in both; a record deleted from the
+// disk tier comes back from the DHT on the next lookup; a second start
+// resumes.
 func TestDevnet(t *testing.T) {
 	data := t.TempDir()
 	d := start(t, data, 30)
@@ -119,9 +148,37 @@ func TestDevnet(t *testing.T) {
 	for _, z := range real {
 		byName[z.Name] = z.Data
 	}
-	for _, n := range d.info.Names {
+	held := d.info.Names[len(d.info.Names)-1] // not looked up yet: not in the mirror's memory
+	for _, n := range d.info.Names[:len(d.info.Names)-1] {
 		resolves(t, d, n, byName[n])
 	}
+
+	// The disk tier loses a record; the next lookup finds it in the DHT
+	// and writes it back to the disk.
+	onDisk, err := disk.New(disk.Config{Dir: d.info.Records}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := plugins.Key(wire.SumHash160(byName[held]))
+	if ok, _ := onDisk.Has(context.Background(), key); !ok {
+		t.Fatalf("%s: its zone file is not on the disk tier after the crawl", held)
+	}
+	if err := onDisk.Delete(context.Background(), key); err != nil {
+		t.Fatal(err)
+	}
+	before := dhtHits(t, d)
+	resolves(t, d, held, byName[held])
+	if after := dhtHits(t, d); after != before+1 {
+		t.Errorf("DHT tier hits %v -> %v, want one more", before, after)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for ok := false; !ok; ok, _ = onDisk.Has(context.Background(), key) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not written back to the disk tier", held)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	onDisk.Close()
 
 	// An update from another process's point of view (Client).
 	c, err := Dial(data, io.Discard)

@@ -40,6 +40,10 @@ type Options struct {
 	// Network replaces the named network (devnets with parameters of
 	// their own); nil takes Config.Network.
 	Network *netparams.Network
+	// Whitelist, when set, runs in its own goroutine with the name
+	// database once it is open, until Run stops (a devnet feeds its DHT
+	// peers the whitelist from it).
+	Whitelist func(ctx context.Context, db *namedb.DB)
 	// Started, when set, is called once everything listens, with the
 	// addresses (useful with port 0).
 	Started func(Addrs)
@@ -78,6 +82,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 			err = cerr
 		}
 	}()
+	if opts.Whitelist != nil {
+		wlDone := make(chan struct{})
+		go func() { defer close(wlDone); opts.Whitelist(ctx, db) }()
+		defer func() { cancel(); <-wlDone }()
+	}
 
 	// Storage tiers, each driver its own process (or in-process).
 	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Env: opts.DriverEnv, Logger: logger})
@@ -128,7 +137,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	if crawl != nil {
 		mopts.Crawl = crawlState{crawl}
 	}
-	m := mirror.New(db, store, mopts)
+	m := mirror.New(db, allowingRecords{store, drivers}, mopts)
 
 	// Chain sync.
 	sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
@@ -254,6 +263,25 @@ func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *na
 	return c, nil
 }
 
+// allowingRecords is the tiers as the mirror writes them: before a Put
+// (of a zone file the mirror found whitelisted on chain) every driver is
+// told the hash, since their whitelists, streamed by the crawler, may not
+// have reached the block that announced it yet — the DHT node would
+// refuse the record.
+type allowingRecords struct {
+	*tiered.Store
+	drivers []plugins.Driver
+}
+
+func (r allowingRecords) Put(ctx context.Context, key plugins.Key, value []byte) (int, error) {
+	for _, d := range r.drivers {
+		// A driver that cannot take the hash fails the Put below, which
+		// reports it with the tier's name.
+		_, _ = d.Allow(ctx, func(yield func(plugins.Key) bool) { yield(key) })
+	}
+	return r.Store.Put(ctx, key, value)
+}
+
 // crawlState adapts the crawler to mirror.CrawlState.
 type crawlState struct{ c *crawler.Crawler }
 
@@ -269,7 +297,7 @@ func crawlReadiness(st crawler.Status, r ReadyConfig) (bool, string) {
 	case st.Checked < st.Whitelisted:
 		return false, fmt.Sprintf("crawling: %d of %d whitelisted records checked", st.Checked, st.Whitelisted)
 	case int64(st.Missing) > r.MaxMissing:
-		return false, fmt.Sprintf("crawling: %d records missing (ready.max_missing is %d): %s", st.Missing, r.MaxMissing, st)
+		return false, fmt.Sprintf("crawling: %d of %d whitelisted records held, %d missing (ready.max_missing is %d)", st.Held, st.Whitelisted, st.Missing, r.MaxMissing)
 	}
 	return true, ""
 }
@@ -283,8 +311,10 @@ func (s syncStatus) Indexing() bool    { return s.s.Status().State == chainsync.
 // readiness: synced to the node's tip (within MaxLag).
 func readiness(st chainsync.Status, r ReadyConfig) (bool, string) {
 	switch {
-	case st.State == chainsync.StateRetrying || st.State == chainsync.StateConnecting:
+	case (st.State == chainsync.StateRetrying || st.State == chainsync.StateConnecting) && st.LastError != "":
 		return false, fmt.Sprintf("chain sync %s: %s", st.State, st.LastError)
+	case st.State == chainsync.StateRetrying || st.State == chainsync.StateConnecting:
+		return false, fmt.Sprintf("chain sync %s", st.State)
 	case st.NodeHeight == 0 && st.Height < 0:
 		return false, "not synced yet"
 	case st.Target-st.Height > r.MaxLag:

@@ -5,10 +5,10 @@ export GOTOOLCHAIN = local
 
 .PHONY: run build test short bench fuzz proto lint clean
 
-# run: the quick start's first command (decodes a real mainnet operation until
-# the devnet lands).
+# run: the quick start's first command: the devnet (btcd, DHT peers, seeded
+# names, the mirror serving) until Ctrl-C. ARGS passes flags, e.g. ARGS=--fresh.
 run:
-	$(GO) run ./cmd/zonemirror op decode 69643f26bf7874706ac761afdd403ed6b3b9578fb01a347b696b6f4060b792d41912068944d73b
+	$(GO) run ./cmd/zonemirror devnet $(ARGS)
 
 build:
 	$(GO) build -o bin/zonemirror ./cmd/zonemirror

@@ -18,7 +18,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 
 const psPreorder = "69643f26bf7874706ac761afdd403ed6b3b9578fb01a347b696b6f4060b792d41912068944d73b"
 
-// The README's first command prints the real preorder of patrickstanley.id.
+// The README's op decode example prints the real preorder of patrickstanley.id.
 func TestOpDecodeQuickStart(t *testing.T) {
 	code, out, errs := runCLI(t, "", "op", "decode", psPreorder)
 	if code != 0 {

@@ -238,7 +238,10 @@ func (c *Crawler) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				c.noteErr("full pass", err)
 			}
-			passDone <- struct{}{}
+			select {
+			case passDone <- struct{}{}:
+			default: // the loop has not taken the last one yet: one is enough
+			}
 		}()
 	}
 	startPass()

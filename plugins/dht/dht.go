@@ -626,7 +626,7 @@ func (d *Driver) Allow(ctx context.Context, keys iter.Seq[plugins.Key]) (int, er
 			if d.ctx.Err() != nil {
 				return
 			}
-			if n := d.ix.republishUnderReplicated(time.Now()); n > 0 {
+			if n := d.ix.republishUnderReplicated(); n > 0 {
 				d.logger.Info("new whitelist entries: re-putting under-replicated records", "records", n)
 			}
 		})

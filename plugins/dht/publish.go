@@ -164,22 +164,34 @@ func (d *Driver) republishLoop() {
 		case <-d.ctx.Done():
 			return
 		}
-		mu.Lock()
-		skip := make(map[plugins.Key]bool, len(busy))
-		for k := range busy {
-			skip[k] = true
+		// Forced records first (the host put them), then the scheduled
+		// ones when the ticker says so.
+		keys := d.ix.takeUrgent(4096)
+		if len(keys) == 0 {
+			mu.Lock()
+			skip := make(map[plugins.Key]bool, len(busy))
+			for k := range busy {
+				skip[k] = true
+			}
+			mu.Unlock()
+			keys = d.ix.dueKeys(time.Now(), 4096, skip)
 		}
-		mu.Unlock()
-		keys := d.ix.dueKeys(time.Now(), 4096, skip)
 		for _, k := range keys {
 			mu.Lock()
+			dup := busy[k]
 			busy[k] = true
 			mu.Unlock()
+			if dup {
+				continue
+			}
 			select {
 			case work <- k:
 			case <-d.ctx.Done():
 				return
 			}
+		}
+		if len(keys) > 0 {
+			d.ix.poke() // more may be waiting
 		}
 	}
 }

@@ -8,14 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	kb "github.com/libp2p/go-libp2p-kbucket"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/internal/testdht"
@@ -293,7 +289,7 @@ func TestRogueNodeRefusedEverywhere(t *testing.T) {
 	var lonely plugins.Key
 	for i := 0; ; i++ {
 		k := plugins.SumKey([]byte(fmt.Sprintf("lonely %d", i)))
-		if rogueAmongClosest(s, rogue, k, 10) {
+		if s.AmongClosest(rogue.Host.ID(), k, 10) {
 			lonely = k
 			break
 		}
@@ -368,15 +364,4 @@ func synthetic(n int, tag string) ([]plugins.Key, [][]byte) {
 		keys[i] = plugins.SumKey(vals[i])
 	}
 	return keys, vals
-}
-
-// rogueAmongClosest reports whether the rogue is among the n peers of the
-// swarm (and the rogue) closest to k's DHT key.
-func rogueAmongClosest(s *testdht.Swarm, r *testdht.Rogue, k plugins.Key, n int) bool {
-	ids := []peer.ID{r.Host.ID()}
-	for _, d := range s.Live() {
-		ids = append(ids, d.ID())
-	}
-	closest := kb.SortClosestPeers(ids, kb.ConvertKey("/zf/"+k.String()))
-	return slices.Contains(closest[:n], r.Host.ID())
 }

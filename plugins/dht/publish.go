@@ -51,8 +51,17 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 		return Replication{}, fmt.Errorf("publish %s: %w", k, err)
 	}
 	dk := recordKey(k)
-	// Our copy is fresh again: its age is what the schedule goes by.
-	if err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v)); err != nil {
+	// Our copy is fresh again: its age is what the schedule goes by. (Not
+	// if it was deleted meanwhile.)
+	l := d.keyLock(k)
+	l.Lock()
+	if !d.ix.has(k) {
+		l.Unlock()
+		return Replication{}, fmt.Errorf("publish %s: %w: deleted meanwhile", k, plugins.ErrNotFound)
+	}
+	err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v))
+	l.Unlock()
+	if err != nil {
 		return Replication{}, fmt.Errorf("publish %s: datastore: %w", k, err)
 	}
 	lctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
@@ -121,17 +130,17 @@ func shortError(err error) string {
 }
 
 // republishLoop publishes due records with RepublishWorkers workers: those
-// the host put (at once), those whose copy has aged into the last quarter
+// the host put (at once), those whose copy has aged into the last half
 // of RepublishInterval, and under-replicated ones after new whitelist
 // entries. A record that another node republished first has a fresh copy
 // here and is skipped.
 func (d *Driver) republishLoop() {
 	defer d.wg.Done()
-	tick := d.s.republish / 40
+	tick := d.s.republish / 100
 	if tick <= 0 {
 		tick = time.Second
 	}
-	tick = min(max(tick, 50*time.Millisecond), time.Minute)
+	tick = min(max(tick, 20*time.Millisecond), time.Minute)
 	ticker := time.NewTicker(tick)
 	defer ticker.Stop()
 
@@ -196,8 +205,17 @@ func (d *Driver) republishLoop() {
 	}
 }
 
-// republishOne publishes one held record and logs what it found.
+// republishOne publishes one held record and logs what it found. A node
+// with an empty routing table (the first of a network, or cut off) tries
+// again later without doing anything.
 func (d *Driver) republishOne(k plugins.Key) {
+	if !d.ix.stillDue(k, time.Now()) {
+		return // another holder republished it meanwhile: our copy is fresh
+	}
+	if d.kad.RoutingTable().Size() == 0 {
+		d.ix.retryAt(k, time.Now().Add(d.retryAfter()))
+		return
+	}
 	v, ok, err := d.local(d.ctx, k)
 	if err != nil || !ok {
 		return // deleted or expired meanwhile

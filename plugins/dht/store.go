@@ -57,7 +57,7 @@ func newIndex(self []byte, every time.Duration) *index {
 }
 
 // spread returns when a copy refreshed at t (unix nanos) is due for
-// republishing: at a point in the last quarter of the interval that
+// republishing: at a point in the last half of the interval that
 // depends on the key and this node, so the holders of a record do not all
 // republish it at once (the first to do so refreshes everyone's copy, and
 // the others skip). 0 when republishing is off.
@@ -69,7 +69,17 @@ func (ix *index) spread(k plugins.Key, t int64) int64 {
 	h.Write(ix.self)
 	h.Write(k[:])
 	u := float64(binary.BigEndian.Uint64(h.Sum(nil))>>11) / (1 << 53) // [0, 1)
-	return t + int64(float64(ix.every)*(0.75+0.25*u))
+	return t + int64(float64(ix.every)*(0.5+0.5*u))
+}
+
+// stillDue reports whether k is to be published at now: forced, or its
+// copy has not been refreshed (by another holder's republish) since it was
+// found due.
+func (ix *index) stillDue(k plugins.Key, now time.Time) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	h := ix.recs[k]
+	return h != nil && (h.forced || h.due != 0 && h.due <= now.UnixNano())
 }
 
 // stored records that our copy of k (size bytes) was put at t: its age

@@ -18,13 +18,15 @@ import (
 
 // Replication is what publishing a record found out: kad-dht's PutValue
 // reports success even when no peer stored the value, so the driver puts
-// the record to each of the closest peers itself and then asks each of
-// them for it.
+// the record to each of the closest peers itself and counts each peer
+// that answered the put with the record (its validator and store took
+// it) or, failing that, answers a GET_VALUE with it.
 type Replication struct {
 	// Closest is how many closest peers the lookup found (at most
 	// BucketSize): the peers the record should be on.
 	Closest int
-	// Holders is how many of them answered a GET_VALUE with the record.
+	// Holders is how many of them acknowledged storing the record or
+	// answered a GET_VALUE with it.
 	Holders int
 	// Refused is why peers did not take the record, by message (a peer
 	// that does not know the hash yet answers with an error).
@@ -90,13 +92,18 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 			defer wg.Done()
 			pctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
 			defer cancel()
-			if err := d.msgr.PutValue(pctx, p, rec); err != nil {
-				mu.Lock()
-				r.Refused[shortError(err)]++
-				mu.Unlock()
+			// A peer answers PUT_VALUE with the record only once its
+			// validator and store took it (the messenger checks the echo).
+			err := d.msgr.PutValue(pctx, p, rec)
+			if err == nil {
+				holders.Add(1)
+				return
 			}
-			got, _, err := d.msgr.GetValue(pctx, p, dk)
-			if err == nil && got != nil && bytes.Equal(got.GetValue(), v) {
+			mu.Lock()
+			r.Refused[shortError(err)]++
+			mu.Unlock()
+			// Refused or timed out: it may hold the record all the same.
+			if got, _, gerr := d.msgr.GetValue(pctx, p, dk); gerr == nil && got != nil && bytes.Equal(got.GetValue(), v) {
 				holders.Add(1)
 			}
 		}(p)

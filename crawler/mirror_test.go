@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -207,13 +206,13 @@ func (m *mirror) checkDisk(t *testing.T, want map[plugins.Key][]byte) {
 	}
 }
 
-// publish puts each record from one of the publishers (round robin), a
-// few at a time, and fails t on an under-replicated one.
-func publish(t *testing.T, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte) {
+// publish puts each record from one of the publishers (round robin), 32
+// at a time, and fails t on an error or an under-replicated record.
+func publish(t testing.TB, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(keys))
-	sem := make(chan struct{}, 16)
+	sem := make(chan struct{}, 32)
 	for i := range keys {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -222,7 +221,7 @@ func publish(t *testing.T, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte
 			defer func() { <-sem }()
 			r, err := pubs[i%len(pubs)].Publish(context.Background(), keys[i], vals[i])
 			if err == nil && r.UnderReplicated() {
-				err = errors.New("under-replicated: " + keys[i].String())
+				err = fmt.Errorf("under-replicated: %s: %+v", keys[i], r)
 			}
 			errs <- err
 		}()

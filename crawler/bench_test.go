@@ -8,7 +8,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/internal/testdht"
 	"github.com/zonemirror/zonemirror/plugins"
-	"github.com/zonemirror/zonemirror/plugins/dht"
 	"github.com/zonemirror/zonemirror/plugins/host"
 )
 
@@ -57,7 +55,7 @@ func BenchmarkCrawl10k(b *testing.B) {
 	keys, vals := benchRecords(b, n)
 	s.Allow(b, keys)
 	start := time.Now()
-	publishB(b, s.Nodes[15:], keys, vals)
+	publish(b, s.Nodes[15:], keys, vals)
 	b.Logf("swarm of 20 filled with %d records in %s (load %s)", n, time.Since(start).Round(time.Millisecond), loadavg())
 	for _, bc := range []struct {
 		name    string
@@ -67,7 +65,9 @@ func BenchmarkCrawl10k(b *testing.B) {
 		{"inprocess/workers=8", false, 8},
 		{"inprocess/workers=32", false, 32},
 		{"inprocess/workers=128", false, 128},
+		{"process/workers=8", true, 8},
 		{"process/workers=32", true, 32},
+		{"process/workers=128", true, 128},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -159,29 +159,4 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
-}
-
-// publishB is publish for benchmarks.
-func publishB(b *testing.B, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 32)
-	var mu sync.Mutex
-	var firstErr error
-	for i := range keys {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if _, err := pubs[i%len(pubs)].Publish(context.Background(), keys[i], vals[i]); err != nil {
-				mu.Lock()
-				firstErr = err
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		b.Fatal(firstErr)
-	}
 }

@@ -238,7 +238,10 @@ func (c *Crawler) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				c.noteErr("full pass", err)
 			}
-			passDone <- struct{}{}
+			select {
+			case passDone <- struct{}{}:
+			default: // the loop has not taken the last one yet: one is enough
+			}
 		}()
 	}
 	startPass()
@@ -276,6 +279,19 @@ func keysOf(es []namedb.WhitelistEntry) iter.Seq[plugins.Key] {
 			}
 		}
 	}
+}
+
+// readChecked reads up to limit entries after after and checks them.
+func (c *Crawler) readChecked(ctx context.Context, after int64, limit int) ([]namedb.WhitelistEntry, []bool, error) {
+	es, err := c.wl.WhitelistAfter(ctx, after, limit)
+	if err != nil || len(es) == 0 {
+		return nil, nil, err
+	}
+	held, err := c.check(ctx, es)
+	if err != nil {
+		return nil, nil, err
+	}
+	return es, held, nil
 }
 
 // check tells the source about entries and asks the tiers which they
@@ -333,12 +349,8 @@ func (c *Crawler) follow(ctx context.Context) error {
 		c.mu.Lock()
 		pos = c.pos
 		c.mu.Unlock()
-		es, err := c.wl.WhitelistAfter(ctx, pos, c.cfg.Batch)
+		es, held, err := c.readChecked(ctx, pos, c.cfg.Batch)
 		if err != nil || len(es) == 0 {
-			return err
-		}
-		held, err := c.check(ctx, es)
-		if err != nil {
 			return err
 		}
 		c.mu.Lock()
@@ -404,12 +416,8 @@ func (c *Crawler) fullPass(ctx context.Context) error {
 	upto := c.pos
 	c.mu.Unlock()
 	for after := int64(0); after < upto; {
-		es, err := c.wl.WhitelistAfter(ctx, after, int(min(int64(c.cfg.Batch), upto-after)))
+		es, held, err := c.readChecked(ctx, after, int(min(int64(c.cfg.Batch), upto-after)))
 		if err != nil || len(es) == 0 {
-			return err
-		}
-		held, err := c.check(ctx, es)
-		if err != nil {
 			return err
 		}
 		c.mu.Lock()

@@ -4,18 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	kb "github.com/libp2p/go-libp2p-kbucket"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/internal/testdht"
@@ -211,13 +206,13 @@ func (m *mirror) checkDisk(t *testing.T, want map[plugins.Key][]byte) {
 	}
 }
 
-// publish puts each record from one of the publishers (round robin), a
-// few at a time, and fails t on an under-replicated one.
-func publish(t *testing.T, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte) {
+// publish puts each record from one of the publishers (round robin), 32
+// at a time, and fails t on an error or an under-replicated record.
+func publish(t testing.TB, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(keys))
-	sem := make(chan struct{}, 16)
+	sem := make(chan struct{}, 32)
 	for i := range keys {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -226,7 +221,7 @@ func publish(t *testing.T, pubs []*dht.Driver, keys []plugins.Key, vals [][]byte
 			defer func() { <-sem }()
 			r, err := pubs[i%len(pubs)].Publish(context.Background(), keys[i], vals[i])
 			if err == nil && r.UnderReplicated() {
-				err = errors.New("under-replicated: " + keys[i].String())
+				err = fmt.Errorf("under-replicated: %s: %+v", keys[i], r)
 			}
 			errs <- err
 		}()
@@ -293,7 +288,7 @@ func TestRogueNodeRefusedEverywhere(t *testing.T) {
 	var lonely plugins.Key
 	for i := 0; ; i++ {
 		k := plugins.SumKey([]byte(fmt.Sprintf("lonely %d", i)))
-		if rogueAmongClosest(s, rogue, k, 10) {
+		if s.AmongClosest(rogue.Host.ID(), k, 10) {
 			lonely = k
 			break
 		}
@@ -368,15 +363,4 @@ func synthetic(n int, tag string) ([]plugins.Key, [][]byte) {
 		keys[i] = plugins.SumKey(vals[i])
 	}
 	return keys, vals
-}
-
-// rogueAmongClosest reports whether the rogue is among the n peers of the
-// swarm (and the rogue) closest to k's DHT key.
-func rogueAmongClosest(s *testdht.Swarm, r *testdht.Rogue, k plugins.Key, n int) bool {
-	ids := []peer.ID{r.Host.ID()}
-	for _, d := range s.Live() {
-		ids = append(ids, d.ID())
-	}
-	closest := kb.SortClosestPeers(ids, kb.ConvertKey("/zf/"+k.String()))
-	return slices.Contains(closest[:n], r.Host.ID())
 }

@@ -133,26 +133,26 @@ func (s Status) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d whitelisted, %d checked, %d held, %d missing", s.Whitelisted, s.Checked, s.Held, s.Missing)
 	if len(s.MissingByState) > 0 {
-		var parts []string
-		for st, n := range s.MissingByState {
-			parts = append(parts, fmt.Sprintf("%d %s", n, st))
-		}
-		slices.Sort(parts)
-		fmt.Fprintf(&b, " (%s)", strings.Join(parts, "; "))
+		fmt.Fprintf(&b, " (%s)", joinSorted(s.MissingByState, "; ", func(st State, n int) string { return fmt.Sprintf("%d %s", n, st) }))
 	}
 	fmt.Fprintf(&b, ", %.0f fetched/s, %d fetched", s.FetchedPerSec, s.Fetched)
 	if len(s.Failures) > 0 {
-		var parts []string
-		for k, v := range s.Failures {
-			parts = append(parts, fmt.Sprintf("%s %d", k, v))
-		}
-		slices.Sort(parts)
-		fmt.Fprintf(&b, ", failures: %s", strings.Join(parts, ", "))
+		fmt.Fprintf(&b, ", failures: %s", joinSorted(s.Failures, ", ", func(k string, v uint64) string { return fmt.Sprintf("%s %d", k, v) }))
 	}
 	if s.FullPassNow {
 		b.WriteString(", full pass running")
 	}
 	return b.String()
+}
+
+// joinSorted formats each entry of m and joins them in sorted order.
+func joinSorted[K comparable, V any](m map[K]V, sep string, f func(K, V) string) string {
+	parts := make([]string, 0, len(m))
+	for k, v := range m {
+		parts = append(parts, f(k, v))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, sep)
 }
 
 // rateMeter keeps a sample of the fetched count per second for the rate

@@ -9,6 +9,7 @@ package testdht
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	kaddht "github.com/libp2p/go-libp2p-kad-dht"
 	pb "github.com/libp2p/go-libp2p-kad-dht/pb"
 	"github.com/libp2p/go-libp2p-kad-dht/records"
+	kb "github.com/libp2p/go-libp2p-kbucket"
 	record "github.com/libp2p/go-libp2p-record"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -267,4 +269,18 @@ func (r *Rogue) Hold(t testing.TB, key plugins.Key, value []byte) {
 func (r *Rogue) PushTo(ctx context.Context, p peer.ID, key plugins.Key, value []byte) error {
 	dk := "/" + dht.Namespace + "/" + key.String()
 	return r.msgr.PutValue(ctx, p, record.MakePutRecord(dk, value))
+}
+
+// AmongClosest reports whether id is among the n closest, of the running
+// nodes and id itself, to k's DHT key: a node that holds k and is that
+// close is reached by any lookup of k.
+func (s *Swarm) AmongClosest(id peer.ID, k plugins.Key, n int) bool {
+	ids := []peer.ID{id}
+	for _, d := range s.Live() {
+		if d.ID() != id {
+			ids = append(ids, d.ID())
+		}
+	}
+	closest := kb.SortClosestPeers(ids, kb.ConvertKey("/"+dht.Namespace+"/"+k.String()))
+	return slices.Contains(closest[:min(n, len(closest))], id)
 }

@@ -55,7 +55,7 @@ type Config struct {
 	RecordTTL plugins.Duration `json:"record_ttl,omitempty"`
 	// RepublishInterval is how old this node lets its copy of a record
 	// grow before it puts the record to the closest peers again (each
-	// record at a point spread over the last quarter of the interval; a put
+	// record at a point spread over the last half of the interval; a put
 	// by any other node resets the age). It must be at most half of
 	// RecordTTL. The default is 22h; "0s" never republishes (records then
 	// expire after RecordTTL unless another node republishes them).

@@ -74,6 +74,10 @@ type Driver struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	// keyLocks serialise the local writes of one key (store, delete, and a
+	// publish's restamp), so a publish never brings back a deleted record.
+	keyLocks [64]sync.Mutex
+
 	st counters
 }
 
@@ -275,8 +279,8 @@ func (d *Driver) Addrs() []string {
 }
 
 // Ready is closed once the node has joined the network: its routing table
-// has peers and has been refreshed (at once for a node without bootstrap
-// peers, the first of a network).
+// has peers and a lookup of its own ID has filled the nearest buckets (at
+// once for a node without bootstrap peers, the first of a network).
 func (d *Driver) Ready() <-chan struct{} { return d.ready }
 
 // join connects to the bootstrap peers, waits for the routing table to
@@ -353,14 +357,15 @@ func (d *Driver) tryJoin() error {
 			return d.ctx.Err()
 		}
 	}
-	select {
-	case err := <-d.kad.ForceRefresh():
-		if err != nil && d.kad.RoutingTable().Size() == 0 {
-			return fmt.Errorf("routing table refresh: %w", err)
-		}
-	case <-d.ctx.Done():
-		return d.ctx.Err()
+	// The Kademlia join: a lookup of our own ID fills the buckets nearest
+	// to us (the peers that will hold the records closest to our ID);
+	// the other buckets are refreshed in the background.
+	ctx, cancel := context.WithTimeout(d.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := d.kad.GetClosestPeers(ctx, string(d.host.ID())); err != nil && d.kad.RoutingTable().Size() == 0 {
+		return fmt.Errorf("lookup of our own ID: %w", err)
 	}
+	_ = d.kad.RefreshRoutingTable()
 	return nil
 }
 
@@ -510,6 +515,9 @@ func (d *Driver) storeLocal(ctx context.Context, k plugins.Key, v []byte) error 
 	if err := d.val.Validate(dk, v); err != nil {
 		return fmt.Errorf("dht put: %w", err)
 	}
+	l := d.keyLock(k)
+	l.Lock()
+	defer l.Unlock()
 	if err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v)); err != nil {
 		return fmt.Errorf("dht put %s: datastore: %w", k, err)
 	}
@@ -522,6 +530,8 @@ func (d *Driver) storeLocal(ctx context.Context, k plugins.Key, v []byte) error 
 	return nil
 }
 
+func (d *Driver) keyLock(k plugins.Key) *sync.Mutex { return &d.keyLocks[int(k[0])%len(d.keyLocks)] }
+
 // Has implements plugins.Driver: whether this node holds the record (it
 // does not ask the network).
 func (d *Driver) Has(_ context.Context, k plugins.Key) (bool, error) {
@@ -531,6 +541,9 @@ func (d *Driver) Has(_ context.Context, k plugins.Key) (bool, error) {
 // Delete implements plugins.Driver: the node stops holding the record.
 // Copies on other nodes stay until they expire.
 func (d *Driver) Delete(ctx context.Context, k plugins.Key) error {
+	l := d.keyLock(k)
+	l.Lock()
+	defer l.Unlock()
 	dk := ds.NewKey(keyPrefix + base32.RawStdEncoding.EncodeToString([]byte(recordKey(k))))
 	if err := (&indexedDS{Batching: d.store, ix: d.ix}).Delete(ctx, dk); err != nil && !errors.Is(err, ds.ErrNotFound) {
 		return fmt.Errorf("dht delete %s: %w", k, err)
@@ -626,7 +639,7 @@ func (d *Driver) Allow(ctx context.Context, keys iter.Seq[plugins.Key]) (int, er
 			if d.ctx.Err() != nil {
 				return
 			}
-			if n := d.ix.republishUnderReplicated(time.Now()); n > 0 {
+			if n := d.ix.republishUnderReplicated(); n > 0 {
 				d.logger.Info("new whitelist entries: re-putting under-replicated records", "records", n)
 			}
 		})

@@ -25,10 +25,12 @@
 // # Replication and republishing
 //
 // kad-dht's PutValue reports success even when no peer stored the value,
-// so Publish puts the record to each of the closest peers itself and then
-// asks each of them for it (Replication). kad-dht expires values
+// so Publish puts the record to each of the closest peers itself and
+// counts the peers that acknowledged storing it — a peer answers a put
+// with the record only once its validator and store took it — or that
+// answer a GET_VALUE with it (Replication). kad-dht expires values
 // (record_ttl, 48 h) and never republishes them: every node re-puts each
-// record it holds when its copy has aged into the last quarter of
+// record it holds when its copy has aged into the last half of
 // republish_interval (a point that depends on the node and the key, so
 // the holders of a record do not all do it at once; a put from any node
 // refreshes everyone's copy and the others skip), and re-puts its

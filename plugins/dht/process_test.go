@@ -3,11 +3,17 @@ package dht_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/zonemirror/zonemirror/internal/testdht"
 	"github.com/zonemirror/zonemirror/internal/testdir"
@@ -66,9 +72,31 @@ var underRE = regexp.MustCompile(`(\d+) under-replicated \(fewest: (\d+) of (\d+
 // to a fresh node, for which it is the only source.
 func TestRestartedProcessHoldsAndServes(t *testing.T) {
 	s := testdht.Start(t, 20, nil)
-	keys, vals := records(10, "restart")
+	// The driver's peer ID is fixed by its key file, so the records can be
+	// chosen among those it is one of the closest nodes to: a lookup for
+	// them reaches it (a node holding a record that is far from it is, by
+	// Kademlia's design, not found).
+	cfg := s.NodeConfig(testdir.Mem(t))
+	cfg.KeyFile = filepath.Join(t.TempDir(), "peer.key")
+	priv, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := crypto.MarshalPrivateKey(priv)
+	if err := os.WriteFile(cfg.KeyFile, kb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := peer.IDFromPrivateKey(priv)
+	var keys []plugins.Key
+	var vals [][]byte
+	for i := 0; len(keys) < 10; i++ {
+		ks, vs := records(1, fmt.Sprintf("restart%d", i))
+		if s.AmongClosest(id, ks[0], 8) {
+			keys, vals = append(keys, ks[0]), append(vals, vs[0])
+		}
+	}
 	h := hosttest.New(t, builtins, nil)
-	p := hosttest.Start(t, h, host.DriverConfig{Name: "dht", Driver: "dht", Config: hosttest.JSON(s.NodeConfig(testdir.Mem(t)))})
+	p := hosttest.Start(t, h, host.DriverConfig{Name: "dht", Driver: "dht", Config: hosttest.JSON(cfg)})
 	ctx := context.Background()
 	allow(t, p, keys)
 	for i, k := range keys {

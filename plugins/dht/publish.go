@@ -18,13 +18,15 @@ import (
 
 // Replication is what publishing a record found out: kad-dht's PutValue
 // reports success even when no peer stored the value, so the driver puts
-// the record to each of the closest peers itself and then asks each of
-// them for it.
+// the record to each of the closest peers itself and counts each peer
+// that answered the put with the record (its validator and store took
+// it) or, failing that, answers a GET_VALUE with it.
 type Replication struct {
 	// Closest is how many closest peers the lookup found (at most
 	// BucketSize): the peers the record should be on.
 	Closest int
-	// Holders is how many of them answered a GET_VALUE with the record.
+	// Holders is how many of them acknowledged storing the record or
+	// answered a GET_VALUE with it.
 	Holders int
 	// Refused is why peers did not take the record, by message (a peer
 	// that does not know the hash yet answers with an error).
@@ -51,8 +53,17 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 		return Replication{}, fmt.Errorf("publish %s: %w", k, err)
 	}
 	dk := recordKey(k)
-	// Our copy is fresh again: its age is what the schedule goes by.
-	if err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v)); err != nil {
+	// Our copy is fresh again: its age is what the schedule goes by. (Not
+	// if it was deleted meanwhile.)
+	l := d.keyLock(k)
+	l.Lock()
+	if !d.ix.has(k) {
+		l.Unlock()
+		return Replication{}, fmt.Errorf("publish %s: %w: deleted meanwhile", k, plugins.ErrNotFound)
+	}
+	err := d.values.Put(ctx, dk, record.MakePutRecord(dk, v))
+	l.Unlock()
+	if err != nil {
 		return Replication{}, fmt.Errorf("publish %s: datastore: %w", k, err)
 	}
 	lctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
@@ -81,13 +92,18 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 			defer wg.Done()
 			pctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
 			defer cancel()
-			if err := d.msgr.PutValue(pctx, p, rec); err != nil {
-				mu.Lock()
-				r.Refused[shortError(err)]++
-				mu.Unlock()
+			// A peer answers PUT_VALUE with the record only once its
+			// validator and store took it (the messenger checks the echo).
+			err := d.msgr.PutValue(pctx, p, rec)
+			if err == nil {
+				holders.Add(1)
+				return
 			}
-			got, _, err := d.msgr.GetValue(pctx, p, dk)
-			if err == nil && got != nil && bytes.Equal(got.GetValue(), v) {
+			mu.Lock()
+			r.Refused[shortError(err)]++
+			mu.Unlock()
+			// Refused or timed out: it may hold the record all the same.
+			if got, _, gerr := d.msgr.GetValue(pctx, p, dk); gerr == nil && got != nil && bytes.Equal(got.GetValue(), v) {
 				holders.Add(1)
 			}
 		}(p)
@@ -121,17 +137,17 @@ func shortError(err error) string {
 }
 
 // republishLoop publishes due records with RepublishWorkers workers: those
-// the host put (at once), those whose copy has aged into the last quarter
+// the host put (at once), those whose copy has aged into the last half
 // of RepublishInterval, and under-replicated ones after new whitelist
 // entries. A record that another node republished first has a fresh copy
 // here and is skipped.
 func (d *Driver) republishLoop() {
 	defer d.wg.Done()
-	tick := d.s.republish / 40
+	tick := d.s.republish / 100
 	if tick <= 0 {
 		tick = time.Second
 	}
-	tick = min(max(tick, 50*time.Millisecond), time.Minute)
+	tick = min(max(tick, 20*time.Millisecond), time.Minute)
 	ticker := time.NewTicker(tick)
 	defer ticker.Stop()
 
@@ -164,28 +180,49 @@ func (d *Driver) republishLoop() {
 		case <-d.ctx.Done():
 			return
 		}
-		mu.Lock()
-		skip := make(map[plugins.Key]bool, len(busy))
-		for k := range busy {
-			skip[k] = true
+		// Forced records first (the host put them), then the scheduled
+		// ones when the ticker says so.
+		keys := d.ix.takeUrgent(4096)
+		if len(keys) == 0 {
+			mu.Lock()
+			skip := make(map[plugins.Key]bool, len(busy))
+			for k := range busy {
+				skip[k] = true
+			}
+			mu.Unlock()
+			keys = d.ix.dueKeys(time.Now(), 4096, skip)
 		}
-		mu.Unlock()
-		keys := d.ix.dueKeys(time.Now(), 4096, skip)
 		for _, k := range keys {
 			mu.Lock()
+			dup := busy[k]
 			busy[k] = true
 			mu.Unlock()
+			if dup {
+				continue
+			}
 			select {
 			case work <- k:
 			case <-d.ctx.Done():
 				return
 			}
 		}
+		if len(keys) > 0 {
+			d.ix.poke() // more may be waiting
+		}
 	}
 }
 
-// republishOne publishes one held record and logs what it found.
+// republishOne publishes one held record and logs what it found. A node
+// with an empty routing table (the first of a network, or cut off) tries
+// again later without doing anything.
 func (d *Driver) republishOne(k plugins.Key) {
+	if !d.ix.stillDue(k, time.Now()) {
+		return // another holder republished it meanwhile: our copy is fresh
+	}
+	if d.kad.RoutingTable().Size() == 0 {
+		d.ix.retryAt(k, time.Now().Add(d.retryAfter()))
+		return
+	}
 	v, ok, err := d.local(d.ctx, k)
 	if err != nil || !ok {
 		return // deleted or expired meanwhile

@@ -27,14 +27,17 @@ import (
 //     restarted node refuses and accepts the same records as before.
 const allowPrefix = "/zm/allow/"
 
-// held is what the driver knows of one record it holds.
+// held is what the driver knows of one record it holds (kept small: a
+// mirror of mainnet holds millions).
 type held struct {
-	size      int
-	refreshed time.Time // when our copy was last put (by us or by a peer)
-	due       time.Time // when to put it to the closest peers again
-	published time.Time // our last publish; zero: never
-	replicas  int       // peers that held it after our last publish; -1: unknown
-	wanted    int       // peers it should be on (the closest found, at most K)
+	refreshed int64 // unix nanos: when our copy was last put (by us or by a peer)
+	due       int64 // unix nanos: when to put it to the closest peers again; 0: not scheduled
+	published int64 // unix nanos: our last publish; 0: never
+	size      int32
+	replicas  int16 // peers that held it after our last publish; -1: unknown
+	wanted    int16 // peers it should be on (the closest found, at most K)
+	forced    bool  // due at once (the host put it, or it needs another put), whatever its age
+	queued    bool  // in index.urgent
 }
 
 // index is the in-memory view of the records in the datastore, kept up to
@@ -43,31 +46,44 @@ type index struct {
 	mu      sync.Mutex
 	recs    map[plugins.Key]*held
 	bytes   int64
+	urgent  []plugins.Key // forced records, in order
 	self    []byte        // our peer ID, to spread republishing per node
 	every   time.Duration // republish interval; 0: never
-	changed chan struct{} // poked when a record becomes due at once
+	changed chan struct{} // poked when urgent grows
 }
 
 func newIndex(self []byte, every time.Duration) *index {
 	return &index{recs: map[plugins.Key]*held{}, self: self, every: every, changed: make(chan struct{}, 1)}
 }
 
-// spread returns when a copy refreshed at t is due for republishing: at a
-// point in the last quarter of the interval that depends on the key and
-// this node, so the holders of a record do not all republish it at once
-// (the first to do so refreshes everyone's copy, and the others skip).
-func (ix *index) spread(k plugins.Key, t time.Time) time.Time {
+// spread returns when a copy refreshed at t (unix nanos) is due for
+// republishing: at a point in the last half of the interval that
+// depends on the key and this node, so the holders of a record do not all
+// republish it at once (the first to do so refreshes everyone's copy, and
+// the others skip). 0 when republishing is off.
+func (ix *index) spread(k plugins.Key, t int64) int64 {
 	if ix.every <= 0 {
-		return time.Time{}
+		return 0
 	}
 	h := fnv.New64a()
 	h.Write(ix.self)
 	h.Write(k[:])
 	u := float64(binary.BigEndian.Uint64(h.Sum(nil))>>11) / (1 << 53) // [0, 1)
-	return t.Add(time.Duration(float64(ix.every) * (0.75 + 0.25*u)))
+	return t + int64(float64(ix.every)*(0.5+0.5*u))
 }
 
-// stored records that our copy of k (size bytes) was put at t.
+// stillDue reports whether k is to be published at now: forced, or its
+// copy has not been refreshed (by another holder's republish) since it was
+// found due.
+func (ix *index) stillDue(k plugins.Key, now time.Time) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	h := ix.recs[k]
+	return h != nil && (h.forced || h.due != 0 && h.due <= now.UnixNano())
+}
+
+// stored records that our copy of k (size bytes) was put at t: its age
+// starts again, so its republishing moves later.
 func (ix *index) stored(k plugins.Key, size int, t time.Time) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -75,19 +91,13 @@ func (ix *index) stored(k plugins.Key, size int, t time.Time) {
 	if h == nil {
 		h = &held{replicas: -1}
 		ix.recs[k] = h
-		ix.bytes += int64(size)
-	} else {
-		ix.bytes += int64(size - h.size)
 	}
-	h.size, h.refreshed = size, t
-	if d := ix.spread(k, t); h.due.IsZero() || d.After(h.due) && !h.urgent(t) {
-		h.due = d
+	ix.bytes += int64(size) - int64(h.size)
+	h.size, h.refreshed = int32(size), t.UnixNano()
+	if !h.forced {
+		h.due = ix.spread(k, h.refreshed)
 	}
 }
-
-// urgent reports whether h was marked for publishing at once (due at or
-// before its last refresh).
-func (h *held) urgent(now time.Time) bool { return !h.due.IsZero() && !h.due.After(now) }
 
 func (ix *index) deleted(k plugins.Key) {
 	ix.mu.Lock()
@@ -98,18 +108,31 @@ func (ix *index) deleted(k plugins.Key) {
 	}
 }
 
-// publishNow marks k due at once (a record the host put that the network
-// may not have).
-func (ix *index) publishNow(k plugins.Key) {
-	ix.mu.Lock()
-	if h := ix.recs[k]; h != nil {
-		h.due = time.Now()
+// forceLocked makes h due at once. ix.mu is held.
+func (ix *index) forceLocked(k plugins.Key, h *held) {
+	h.forced = true
+	if !h.queued {
+		h.queued = true
+		ix.urgent = append(ix.urgent, k)
 	}
-	ix.mu.Unlock()
+}
+
+func (ix *index) poke() {
 	select {
 	case ix.changed <- struct{}{}:
 	default:
 	}
+}
+
+// publishNow makes k due at once (a record the host put, which the
+// network may not have).
+func (ix *index) publishNow(k plugins.Key) {
+	ix.mu.Lock()
+	if h := ix.recs[k]; h != nil {
+		ix.forceLocked(k, h)
+	}
+	ix.mu.Unlock()
+	ix.poke()
 }
 
 func (ix *index) has(k plugins.Key) bool {
@@ -118,24 +141,41 @@ func (ix *index) has(k plugins.Key) bool {
 	return ix.recs[k] != nil
 }
 
-// dueKeys returns up to max keys due for publishing at now; skip holds
-// keys already being published.
+// takeUrgent returns up to max forced keys and forgets them.
+func (ix *index) takeUrgent(max int) []plugins.Key {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := min(max, len(ix.urgent))
+	out := append([]plugins.Key(nil), ix.urgent[:n]...)
+	ix.urgent = ix.urgent[n:]
+	for _, k := range out {
+		if h := ix.recs[k]; h != nil {
+			h.queued = false
+		}
+	}
+	return out
+}
+
+// dueKeys returns up to max keys whose scheduled time has come (a scan of
+// the index, run on the republish ticker); skip holds keys being
+// published.
 func (ix *index) dueKeys(now time.Time, max int, skip map[plugins.Key]bool) []plugins.Key {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	t := now.UnixNano()
 	var out []plugins.Key
 	for k, h := range ix.recs {
 		if len(out) >= max {
 			break
 		}
-		if !h.due.IsZero() && !h.due.After(now) && !skip[k] {
+		if h.due != 0 && h.due <= t && !skip[k] {
 			out = append(out, k)
 		}
 	}
 	return out
 }
 
-// published records the outcome of publishing k.
+// publishedAt records the outcome of publishing k at t.
 func (ix *index) publishedAt(k plugins.Key, t time.Time, replicas, wanted int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -143,39 +183,34 @@ func (ix *index) publishedAt(k plugins.Key, t time.Time, replicas, wanted int) {
 	if h == nil {
 		return
 	}
-	h.published, h.replicas, h.wanted = t, replicas, wanted
+	h.published, h.replicas, h.wanted = t.UnixNano(), int16(replicas), int16(wanted)
+	h.forced = false
 	h.due = ix.spread(k, h.refreshed)
-	if ix.every <= 0 {
-		h.due = time.Time{}
-	}
 }
 
-// retryAt makes k due again at t.
+// retryAt makes k due again at t (a publish that failed).
 func (ix *index) retryAt(k plugins.Key, t time.Time) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if h := ix.recs[k]; h != nil {
-		h.due = t
+		h.due = t.UnixNano()
 	}
 }
 
-// underReplicated marks every record held by fewer peers than wanted at
-// its last publish due at t, and returns how many.
-func (ix *index) republishUnderReplicated(t time.Time) int {
+// republishUnderReplicated makes every record that fewer peers held than
+// wanted at its last publish due at once, and returns how many.
+func (ix *index) republishUnderReplicated() int {
 	ix.mu.Lock()
 	n := 0
-	for _, h := range ix.recs {
+	for k, h := range ix.recs {
 		if h.replicas >= 0 && h.replicas < h.wanted {
-			h.due, h.published = t, time.Time{}
+			ix.forceLocked(k, h)
 			n++
 		}
 	}
 	ix.mu.Unlock()
 	if n > 0 {
-		select {
-		case ix.changed <- struct{}{}:
-		default:
-		}
+		ix.poke()
 	}
 	return n
 }
@@ -197,8 +232,8 @@ func (ix *index) summary() summary {
 			s.unknownReplicas++
 		case h.replicas < h.wanted:
 			s.underReplicated++
-			if s.fewest < 0 || h.replicas < s.fewest {
-				s.fewest, s.fewestWanted = h.replicas, h.wanted
+			if s.fewest < 0 || int(h.replicas) < s.fewest {
+				s.fewest, s.fewestWanted = int(h.replicas), int(h.wanted)
 			}
 		}
 	}
@@ -213,16 +248,6 @@ func (ix *index) keys() []plugins.Key {
 		out = append(out, k)
 	}
 	return out
-}
-
-func (ix *index) replicas(k plugins.Key) (replicas, wanted int, published time.Time, ok bool) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	h := ix.recs[k]
-	if h == nil {
-		return 0, 0, time.Time{}, false
-	}
-	return h.replicas, h.wanted, h.published, true
 }
 
 // decodeStored reads a record as kad-dht stores it.

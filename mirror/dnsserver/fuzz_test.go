@@ -1,6 +1,7 @@
 package dnsserver
 
 import (
+	"bytes"
 	"net"
 	"testing"
 
@@ -12,9 +13,17 @@ import (
 type fuzzWriter struct {
 	dns.ResponseWriter
 	got *dns.Msg
+	raw []byte
+	err error
 }
 
 func (w *fuzzWriter) WriteMsg(m *dns.Msg) error { w.got = m; return nil }
+func (w *fuzzWriter) Write(b []byte) (int, error) {
+	w.raw = append([]byte(nil), b...)
+	w.got = new(dns.Msg)
+	w.err = w.got.Unpack(b)
+	return len(b), nil
+}
 func (w *fuzzWriter) RemoteAddr() net.Addr {
 	return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5300}
 }
@@ -46,11 +55,30 @@ func FuzzQuestion(f *testing.F) {
 		}
 		w := &fuzzWriter{}
 		s.ServeDNS(w, req)
-		if w.got == nil || w.got.Id != 7 || !w.got.Response {
-			t.Fatalf("%q %d: no reply: %v", name, qtype, w.got)
+		if w.err != nil || w.got == nil || w.got.Id != 7 || !w.got.Response {
+			t.Fatalf("%q %d: no reply: %v %v", name, qtype, w.got, w.err)
 		}
 		if _, err := w.got.Pack(); err != nil {
 			t.Fatalf("%q %d: the reply does not pack: %v", name, qtype, err)
+		}
+		// Asked again with another ID and RD flipped, the answer (now
+		// from the packed cache, where there is one) differs in those
+		// alone (a reply copies RD only to a standard query).
+		first, firstRD := w.raw, w.got.RecursionDesired
+		req.Id, req.RecursionDesired = 8, !req.RecursionDesired
+		w2 := &fuzzWriter{}
+		s.ServeDNS(w2, req)
+		wantRD := firstRD
+		if req.Opcode == dns.OpcodeQuery {
+			wantRD = req.RecursionDesired
+		}
+		if w2.err != nil || w2.got.Id != 8 || w2.got.RecursionDesired != wantRD {
+			t.Fatalf("%q %d: second reply: %v %v", name, qtype, w2.got, w2.err)
+		}
+		w2.got.Id, w2.got.RecursionDesired = 7, firstRD
+		again, _ := w2.got.Pack()
+		if first != nil && !bytes.Equal(again, first) {
+			t.Fatalf("%q %d: the second reply differs:\n%v\nfirst:\n%v", name, qtype, w2.got, w.got)
 		}
 	})
 }

@@ -2,12 +2,14 @@ package dnsserver
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -93,6 +95,9 @@ type cached struct {
 	rcode   int
 	answer  []dns.RR
 	ns      []dns.RR
+	// packed holds the answer in wire form once sent: [0] to queries
+	// without EDNS0, [1] with it.
+	packed [2]atomic.Pointer[packedMsg]
 }
 
 // New returns a server over the mirror m; ns lists the served zones.
@@ -190,14 +195,43 @@ func (s *Server) allow(addr net.Addr) bool {
 // ServeDNS answers one query.
 func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	start := time.Now()
-	resp := s.answer(w.RemoteAddr(), req)
-	size := dns.MinMsgSize
-	if opt := req.IsEdns0(); opt != nil {
-		size = max(int(opt.UDPSize()), dns.MinMsgSize)
-		resp.SetEdns0(s.opts.UDPSize, false)
+	_, udp := w.RemoteAddr().(*net.UDPAddr)
+	resp, c := s.answer(w.RemoteAddr(), req)
+	size, variant := dns.MinMsgSize, 0
+	opt := req.IsEdns0()
+	if opt != nil {
+		size, variant = max(int(opt.UDPSize()), dns.MinMsgSize), 1
 	}
-	if _, udp := w.RemoteAddr().(*net.UDPAddr); udp {
-		resp.Truncate(size)
+	var out []byte
+	if c != nil {
+		// The answer from the cache, packed once: only the ID and the
+		// flags copied from the query differ.
+		if p := c.packed[variant].Load(); p != nil && p.qname == req.Question[0].Name && (!udp || len(p.b) <= size) {
+			out = make([]byte, len(p.b))
+			copy(out, p.b)
+			binary.BigEndian.PutUint16(out, req.Id)
+			out[2] = out[2]&^flagRD | boolBit(req.RecursionDesired, flagRD)
+			out[3] = out[3]&^flagCD | boolBit(req.CheckingDisabled, flagCD)
+		} else {
+			resp = c.reply(req)
+		}
+	}
+	if out == nil {
+		if opt != nil {
+			resp.SetEdns0(s.opts.UDPSize, false)
+		}
+		if udp {
+			resp.Truncate(size)
+		}
+		b, err := resp.Pack()
+		if err != nil {
+			resp = new(dns.Msg)
+			resp.SetRcode(req, dns.RcodeServerFailure)
+			b, _ = resp.Pack()
+		} else if c != nil && !resp.Truncated {
+			c.packed[variant].Store(&packedMsg{qname: req.Question[0].Name, b: b})
+		}
+		out = b
 	}
 	// Counted before it is sent, so a client that got an answer sees it
 	// in the metrics.
@@ -206,48 +240,81 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		if len(req.Question) == 1 {
 			qtype = req.Question[0].Qtype
 		}
-		s.opts.Observe(qtype, resp.Rcode, time.Since(start))
+		s.opts.Observe(qtype, int(out[3]&0x0f), time.Since(start))
 	}
-	w.WriteMsg(resp) //nolint:errcheck // the client went away
+	w.Write(out) //nolint:errcheck // the client went away
 }
 
-func (s *Server) answer(from net.Addr, req *dns.Msg) *dns.Msg {
+// The flags of a DNS header a reply copies from its query: RD in the third
+// byte, CD in the fourth.
+const (
+	flagRD = 0x01
+	flagCD = 0x10
+)
+
+func boolBit(b bool, bit byte) byte {
+	if b {
+		return bit
+	}
+	return 0
+}
+
+// packedMsg is an answer in wire form, for queries of exactly qname.
+type packedMsg struct {
+	qname string
+	b     []byte
+}
+
+// reply is the answer c as a reply to req.
+func (c *cached) reply(req *dns.Msg) *dns.Msg {
 	resp := new(dns.Msg)
 	resp.SetReply(req)
 	resp.Authoritative = true
-	resp.RecursionAvailable = false
-	if req.Opcode != dns.OpcodeQuery {
-		resp.SetRcode(req, dns.RcodeNotImplemented)
-		return resp
-	}
-	if len(req.Question) != 1 {
-		resp.SetRcode(req, dns.RcodeFormatError)
-		return resp
-	}
-	if !s.allow(from) {
-		resp.SetRcode(req, dns.RcodeRefused)
-		return resp
-	}
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	case <-time.After(100 * time.Millisecond):
-		resp.SetRcode(req, dns.RcodeServerFailure)
-		return resp
-	}
-	q := req.Question[0]
-	if q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY {
-		resp.SetRcode(req, dns.RcodeRefused)
-		return resp
-	}
-	c := s.lookup(strings.ToLower(q.Name), q.Qtype)
 	resp.Rcode = c.rcode
-	if c.rcode == dns.RcodeRefused || c.rcode == dns.RcodeServerFailure {
-		resp.Authoritative = false
-	}
 	resp.Answer = c.answer
 	resp.Ns = c.ns
 	return resp
+}
+
+// answer returns the answer to req: a cached one (c, cached across queries;
+// resp is nil) or one made for this query alone (resp).
+func (s *Server) answer(from net.Addr, req *dns.Msg) (resp *dns.Msg, c *cached) {
+	fail := func(rcode int) (*dns.Msg, *cached) {
+		resp := new(dns.Msg)
+		resp.SetRcode(req, rcode)
+		resp.Authoritative = rcode != dns.RcodeRefused && rcode != dns.RcodeServerFailure && rcode != dns.RcodeNotImplemented
+		return resp, nil
+	}
+	if req.Opcode != dns.OpcodeQuery {
+		return fail(dns.RcodeNotImplemented)
+	}
+	if len(req.Question) != 1 {
+		return fail(dns.RcodeFormatError)
+	}
+	if !s.allow(from) {
+		return fail(dns.RcodeRefused)
+	}
+	select {
+	case s.sem <- struct{}{}:
+	default:
+		t := time.NewTimer(100 * time.Millisecond)
+		select {
+		case s.sem <- struct{}{}:
+			t.Stop()
+		case <-t.C:
+			return fail(dns.RcodeServerFailure)
+		}
+	}
+	defer func() { <-s.sem }()
+	q := req.Question[0]
+	if q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY {
+		return fail(dns.RcodeRefused)
+	}
+	c = s.lookup(strings.ToLower(q.Name), q.Qtype)
+	if c.rcode == dns.RcodeRefused || c.rcode == dns.RcodeServerFailure {
+		return fail(c.rcode) // made afresh for each query: not cached
+	}
+	return nil, c
 }
 
 // zone returns the served zone (namespace id) of qname, "" if none.

@@ -65,7 +65,8 @@ func BenchmarkVersusNSD(b *testing.B) {
 	qfile := filepath.Join(dir, "queries.txt")
 	os.WriteFile(qfile, []byte(queries.String()), 0o644)
 	nsdAddr := startNSD(b, dir)
-	for _, addr := range []string{ours, nsdAddr} { // both answer before timing
+	bareAddr := startBare(b, f.Zonefiles)
+	for _, addr := range []string{ours, nsdAddr, bareAddr} { // all answer before timing
 		m := new(dns.Msg)
 		m.SetQuestion("_http._tcp."+names[0]+".", dns.TypeURI)
 		r, err := dns.Exchange(m, addr)
@@ -76,10 +77,43 @@ func BenchmarkVersusNSD(b *testing.B) {
 	for b.Loop() {
 		q := runDNSPerf(b, ours, qfile)
 		qn := runDNSPerf(b, nsdAddr, qfile)
+		qb := runDNSPerf(b, bareAddr, qfile)
 		b.ReportMetric(q, "mirror-q/s")
 		b.ReportMetric(qn, "nsd-q/s")
+		b.ReportMetric(qb, "bare-q/s")
 		b.ReportMetric(100*q/qn, "ratio-%")
+		b.ReportMetric(100*q/qb, "of-bare-%")
 	}
+}
+
+// startBare answers the same records from a map with a bare miekg/dns
+// server (UDP): the ceiling of that library on this machine, for
+// comparison.
+func startBare(b *testing.B, zonefiles map[string][]byte) string {
+	records := map[string][]dns.RR{}
+	for n, zf := range zonefiles {
+		for _, rr := range Parse(n, zf, 3600) {
+			k := strings.ToLower(rr.Header().Name) + "/" + strconv.Itoa(int(rr.Header().Rrtype))
+			records[k] = append(records[k], rr)
+		}
+	}
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &dns.Server{PacketConn: conn, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+		resp := new(dns.Msg)
+		resp.SetReply(req)
+		resp.Authoritative = true
+		if len(req.Question) == 1 {
+			q := req.Question[0]
+			resp.Answer = records[strings.ToLower(q.Name)+"/"+strconv.Itoa(int(q.Qtype))]
+		}
+		w.WriteMsg(resp)
+	})}
+	go srv.ActivateAndServe()
+	b.Cleanup(func() { srv.Shutdown() })
+	return conn.LocalAddr().String()
 }
 
 func startNSD(b *testing.B, dir string) string {

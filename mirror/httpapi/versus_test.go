@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -63,6 +64,7 @@ func BenchmarkVersusNginx(b *testing.B) {
 		os.WriteFile(filepath.Join(root, "v1", "zonefiles", h), zf, 0o644)
 	}
 	nginxURL := startNginx(b, root)
+	bareURL := startBare(b, root)
 
 	// Warm both (the mirror's caches, nginx's page cache).
 	for i, n := range names {
@@ -84,6 +86,10 @@ func BenchmarkVersusNginx(b *testing.B) {
 			script := wrkScript(b, route.prefix, route.suffix, route.keys)
 			m := runWrk(b, mirrorURL, script)
 			ng := runWrk(b, nginxURL, script)
+			bare := runWrk(b, bareURL, script)
+			b.ReportMetric(bare.rps, route.name+"-bare-req/s")
+			b.ReportMetric(bare.p99.Seconds()*1000, route.name+"-bare-p99-ms")
+			b.ReportMetric(100*m.rps/bare.rps, route.name+"-of-bare-%")
 			b.ReportMetric(m.rps, route.name+"-mirror-req/s")
 			b.ReportMetric(ng.rps, route.name+"-nginx-req/s")
 			b.ReportMetric(m.p99.Seconds()*1000, route.name+"-mirror-p99-ms")
@@ -91,6 +97,34 @@ func BenchmarkVersusNginx(b *testing.B) {
 			b.ReportMetric(100*m.rps/ng.rps, route.name+"-ratio-%")
 		}
 	}
+}
+
+// startBare serves the files under root from a map with a bare net/http
+// server: the ceiling of a Go server on this machine, for comparison.
+func startBare(b *testing.B, root string) string {
+	files := map[string][]byte{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files["/"+filepath.ToSlash(strings.TrimPrefix(p, root+string(filepath.Separator)))], _ = os.ReadFile(p)
+		}
+		return nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(body)
+	})}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
 }
 
 func startNginx(b *testing.B, root string) string {

@@ -82,3 +82,42 @@ func FuzzQuestion(f *testing.F) {
 		}
 	})
 }
+
+// Any datagram is answered from the batch, handed to ServeDNS, or dropped,
+// without a panic; a reply from the batch is a response that unpacks and
+// carries the datagram's ID.
+func FuzzDatagram(f *testing.F) {
+	tm := testmirror.New(f, nil)
+	s := New(tm.Mirror, tm.Chain.DB, Options{NoRateLimit: true})
+	from := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5300}
+	q := new(dns.Msg)
+	q.SetQuestion("_http._tcp.0.id.", dns.TypeURI)
+	seed, _ := q.Pack()
+	f.Add(seed)
+	f.Add(seed[:12])
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for range 2 { // the second time, from the cache if it can be
+			reply, slow := s.datagram(b, from)
+			if slow != nil {
+				w := &fuzzWriter{}
+				s.ServeDNS(w, slow)
+				reply = w.raw
+				if reply == nil && w.got == nil {
+					t.Fatalf("% x: ServeDNS sent nothing", b)
+				}
+			}
+			if reply == nil {
+				continue
+			}
+			if len(reply) < 12 || reply[2]&0x80 == 0 || !bytes.Equal(reply[:2], b[:2]) {
+				t.Fatalf("% x: reply % x is not a response with its ID", b, reply)
+			}
+			if slow == nil && len(reply) > 12 {
+				if err := new(dns.Msg).Unpack(reply); err != nil {
+					t.Fatalf("% x: reply does not unpack: %v", b, err)
+				}
+			}
+		}
+	})
+}

@@ -132,22 +132,29 @@ func New(m *mirror.Mirror, ns Namespaces, opts Options) *Server {
 
 // Serve answers on conn (UDP) and ln (TCP) until ctx ends.
 func (s *Server) Serve(ctx context.Context, conn net.PacketConn, ln net.Listener) error {
-	udp := &dns.Server{PacketConn: conn, Handler: s, UDPSize: int(s.opts.UDPSize)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	tcp := &dns.Server{Listener: ln, Handler: s, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
 	errs := make(chan error, 2)
-	go func() { errs <- udp.ActivateAndServe() }()
+	if uc, ok := conn.(*net.UDPConn); ok {
+		go func() { errs <- s.serveUDP(ctx, uc) }()
+	} else {
+		udp := &dns.Server{PacketConn: conn, Handler: s, UDPSize: int(s.opts.UDPSize)}
+		go func() { errs <- udp.ActivateAndServe() }()
+		defer udp.Shutdown()
+	}
 	go func() { errs <- tcp.ActivateAndServe() }()
+	defer tcp.Shutdown()
 	go s.sweep(ctx)
 	select {
 	case <-ctx.Done():
+		return nil
 	case err := <-errs:
-		udp.Shutdown()
-		tcp.Shutdown()
+		if err == nil {
+			err = errors.New("stopped")
+		}
 		return fmt.Errorf("dns server: %w", err)
 	}
-	udp.Shutdown()
-	tcp.Shutdown()
-	return nil
 }
 
 // sweep forgets the limiters of clients gone quiet.
@@ -207,11 +214,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		// The answer from the cache, packed once: only the ID and the
 		// flags copied from the query differ.
 		if p := c.packed[variant].Load(); p != nil && p.qname == req.Question[0].Name && (!udp || len(p.b) <= size) {
-			out = make([]byte, len(p.b))
-			copy(out, p.b)
-			binary.BigEndian.PutUint16(out, req.Id)
-			out[2] = out[2]&^flagRD | boolBit(req.RecursionDesired, flagRD)
-			out[3] = out[3]&^flagCD | boolBit(req.CheckingDisabled, flagCD)
+			out = p.reply(req)
 		} else {
 			resp = c.reply(req)
 		}
@@ -263,6 +266,16 @@ func boolBit(b bool, bit byte) byte {
 type packedMsg struct {
 	qname string
 	b     []byte
+}
+
+// reply is a copy of the answer with req's ID and flags.
+func (p *packedMsg) reply(req *dns.Msg) []byte {
+	out := make([]byte, len(p.b))
+	copy(out, p.b)
+	binary.BigEndian.PutUint16(out, req.Id)
+	out[2] = out[2]&^flagRD | boolBit(req.RecursionDesired, flagRD)
+	out[3] = out[3]&^flagCD | boolBit(req.CheckingDisabled, flagCD)
+	return out
 }
 
 // reply is the answer c as a reply to req.
@@ -362,9 +375,34 @@ func (c *cached) size(qname string) int64 {
 	return n
 }
 
+// cachedAnswer returns the cached answer to qname/qtype if what it
+// depends on is unchanged: the tip for the apex and absent names, the
+// name's version for the others.
+func (s *Server) cachedAnswer(qname string, qtype uint16) (*cached, bool) {
+	zone := s.zone(qname)
+	if zone == "" {
+		return nil, false
+	}
+	c, ok := s.answers.Get(answerKey{qname, qtype})
+	if !ok {
+		return nil, false
+	}
+	tip, _, _ := s.m.Tip()
+	labels := dns.SplitDomainName(qname)
+	if len(labels) == 1 {
+		return c, c.tip == tip
+	}
+	st, exists := s.m.Names().NameStamp(labels[len(labels)-2] + "." + zone)
+	live := exists && st.Status == namedb.StatusRegistered
+	return c, c.exists == live && (!live || c.version == st.Version) && (live || c.tip == tip)
+}
+
 // lookup answers qname/qtype, from the cache while what it depends on is
 // unchanged.
 func (s *Server) lookup(qname string, qtype uint16) *cached {
+	if c, ok := s.cachedAnswer(qname, qtype); ok {
+		return c
+	}
 	zone := s.zone(qname)
 	if zone == "" {
 		return &cached{rcode: dns.RcodeRefused}
@@ -373,9 +411,6 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 	labels := dns.SplitDomainName(qname)
 	k := answerKey{qname, qtype}
 	if len(labels) == 1 { // the namespace's apex
-		if c, ok := s.answers.Get(k); ok && c.tip == tip {
-			return c
-		}
 		c := &cached{tip: tip}
 		apex := zone + "."
 		switch qtype {
@@ -394,11 +429,6 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 	name := labels[len(labels)-2] + "." + zone
 	st, exists := s.m.Names().NameStamp(name)
 	live := exists && st.Status == namedb.StatusRegistered
-	if c, ok := s.answers.Get(k); ok {
-		if c.exists == live && (!live || c.version == st.Version) && (live || c.tip == tip) {
-			return c
-		}
-	}
 	c := &cached{exists: live, version: st.Version, tip: tip}
 	if !live {
 		c.rcode, c.ns = dns.RcodeNameError, []dns.RR{s.soa(zone, tip)}

@@ -354,41 +354,32 @@ func runTx(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		return nil
 	}
-	switch op {
-	case "preorder":
+	// sendPreorder checks the fee against the price and sends the
+	// name's preorder.
+	sendPreorder := func() (*btcwire.MsgTx, error) {
 		if err := needFee(); err != nil {
-			return err
+			return nil, err
 		}
 		if err := e.checkPrice(ctx, name, false, *fee); err != nil {
-			return err
+			return nil, err
 		}
 		ch, err := e.consensusHash(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r, err := e.b.Preorder(name, e.key, owner, ch, pay, *fee)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		_, err = e.send(ctx, r)
+		return e.send(ctx, r)
+	}
+	switch op {
+	case "preorder":
+		_, err := sendPreorder()
 		return err
 	case "register":
 		if *preorder {
-			if err := needFee(); err != nil {
-				return err
-			}
-			if err := e.checkPrice(ctx, name, false, *fee); err != nil {
-				return err
-			}
-			ch, err := e.consensusHash(ctx)
-			if err != nil {
-				return err
-			}
-			r, err := e.b.Preorder(name, e.key, owner, ch, pay, *fee)
-			if err != nil {
-				return err
-			}
-			tx, err := e.send(ctx, r)
+			tx, err := sendPreorder()
 			if err != nil {
 				return err
 			}

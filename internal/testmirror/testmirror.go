@@ -65,7 +65,6 @@ func RealZonefiles(t testing.TB) map[string][]byte {
 // the tiers), under the names given.
 func New(t testing.TB, extra map[string][]byte) *Fixture {
 	t.Helper()
-	ctx := context.Background()
 	c := namedbtest.New(t, nil)
 	c.Launch("id", namedb.InfiniteLifetime)
 	zf := RealZonefiles(t)
@@ -83,20 +82,7 @@ func New(t testing.TB, extra map[string][]byte) *Fixture {
 		all[n] = b
 	}
 	c.Register(owner, all, append(names, "missing.id", "nozone.id")...)
-	d, err := disk.New(disk.Config{Dir: t.TempDir()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := tiered.New([]tiered.Tier{{Name: "disk", Driver: d}}, tiered.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	for _, b := range zf {
-		if _, err := store.Put(ctx, plugins.SumKey(b), b); err != nil {
-			t.Fatal(err)
-		}
-	}
+	store := diskStore(t, disk.Config{Dir: t.TempDir()}, zf)
 	zf["missing.id"] = Missing
 	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
 }
@@ -106,7 +92,6 @@ func New(t testing.TB, extra map[string][]byte) *Fixture {
 // (about 130 bytes, as the real median), all held in a disk tier.
 func Many(t testing.TB, n int) *Fixture {
 	t.Helper()
-	ctx := context.Background()
 	c := namedbtest.New(t, nil)
 	c.Launch("id", namedb.InfiniteLifetime)
 	real := RealZonefiles(t)
@@ -128,7 +113,15 @@ func Many(t testing.TB, n int) *Fixture {
 			batch = nil
 		}
 	}
-	d, err := disk.New(disk.Config{Dir: t.TempDir(), Fsync: new(bool)}, nil)
+	store := diskStore(t, disk.Config{Dir: t.TempDir(), Fsync: new(bool)}, zf)
+	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
+}
+
+// diskStore is a tiered store of one disk tier (cfg) holding the zone
+// files zf.
+func diskStore(t testing.TB, cfg disk.Config, zf map[string][]byte) *tiered.Store {
+	t.Helper()
+	d, err := disk.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,9 +131,9 @@ func Many(t testing.TB, n int) *Fixture {
 	}
 	t.Cleanup(func() { store.Close() })
 	for _, b := range zf {
-		if _, err := store.Put(ctx, plugins.SumKey(b), b); err != nil {
+		if _, err := store.Put(context.Background(), plugins.SumKey(b), b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return &Fixture{Chain: c, Store: store, Mirror: mirror.New(c.DB, store, mirror.Options{}), Zonefiles: zf, Owner: owner}
+	return store
 }

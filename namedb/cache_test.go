@@ -14,17 +14,18 @@ func rec(name string) *storedName { return &storedName{NameRecord: &NameRecord{N
 // over unused ones, and an update replaces an entry in place.
 func TestRecordCacheBound(t *testing.T) {
 	const entry = 1000 - cacheOverhead // each entry costs 1000 bytes
-	c := newRecordCache(10_000)
+	const bound = 10_000
+	c := newRecordCache(bound)
 	for i := range 10 {
 		c.put(fmt.Sprint(i), rec(fmt.Sprint(i)), entry)
 	}
-	if c.bytes != 10_000 || len(c.m) != 10 {
-		t.Fatalf("%d bytes, %d entries; want 10000, 10", c.bytes, len(c.m))
+	if n, b := c.c.Stats(); b != bound || n != 10 {
+		t.Fatalf("%d bytes, %d entries; want 10000, 10", b, n)
 	}
 	c.get("0") // used: survives the next eviction
 	c.put("new", rec("new"), entry)
-	if c.bytes > c.max {
-		t.Fatalf("%d bytes over the bound %d", c.bytes, c.max)
+	if _, b := c.c.Stats(); b > bound {
+		t.Fatalf("%d bytes over the bound %d", b, bound)
 	}
 	if _, ok := c.get("0"); !ok {
 		t.Error("a used entry was evicted before unused ones")
@@ -33,8 +34,10 @@ func TestRecordCacheBound(t *testing.T) {
 		t.Error("the oldest unused entry is still there")
 	}
 	c.put("0", rec("zero"), 2*entry)
-	if s, _ := c.get("0"); s.Name != "zero" || c.bytes > c.max {
-		t.Errorf("update: %q, %d bytes", s.Name, c.bytes)
+	if s, _ := c.get("0"); s.Name != "zero" {
+		t.Errorf("update: %q", s.Name)
+	} else if _, b := c.c.Stats(); b > bound {
+		t.Errorf("update: %d bytes", b)
 	}
 	c.drop("0")
 	if _, ok := c.get("0"); ok {
@@ -42,7 +45,9 @@ func TestRecordCacheBound(t *testing.T) {
 	}
 	off := newRecordCache(0)
 	off.put("a", rec("a"), 10)
-	if _, ok := off.get("a"); ok || off.bytes != 0 {
+	if _, ok := off.get("a"); ok {
+		t.Error("a cache of size 0 keeps entries")
+	} else if _, b := off.c.Stats(); b != 0 {
 		t.Error("a cache of size 0 keeps entries")
 	}
 }

@@ -78,6 +78,17 @@ func (c *Cache[K, V]) Put(k K, v V, size int64) {
 	}
 }
 
+// Delete removes k.
+func (c *Cache[K, V]) Delete(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el := c.m[k]; el != nil {
+		c.bytes -= el.Value.(*entry[K, V]).size
+		c.lru.Remove(el)
+		delete(c.m, k)
+	}
+}
+
 // Stats returns the entry count and the bytes held.
 func (c *Cache[K, V]) Stats() (int, int64) {
 	c.mu.RLock()

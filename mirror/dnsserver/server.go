@@ -95,8 +95,8 @@ type cached struct {
 	rcode   int
 	answer  []dns.RR
 	ns      []dns.RR
-	// packed holds the answer in wire form once sent: [0] to queries
-	// without EDNS0, [1] with it.
+	// packed holds the answer in wire form once sent, by variant
+	// (noEDNS, withEDNS).
 	packed [2]atomic.Pointer[packedMsg]
 }
 
@@ -204,23 +204,15 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	start := time.Now()
 	_, udp := w.RemoteAddr().(*net.UDPAddr)
 	resp, c := s.answer(w.RemoteAddr(), req)
-	size, variant := dns.MinMsgSize, 0
-	opt := req.IsEdns0()
-	if opt != nil {
-		size, variant = max(int(opt.UDPSize()), dns.MinMsgSize), 1
-	}
+	size, variant := replyLimit(req)
 	var out []byte
 	if c != nil {
-		// The answer from the cache, packed once: only the ID and the
-		// flags copied from the query differ.
-		if p := c.packed[variant].Load(); p != nil && p.qname == req.Question[0].Name && (!udp || len(p.b) <= size) {
-			out = p.reply(req)
-		} else {
+		if out = c.fromPacked(req, size, variant, udp); out == nil {
 			resp = c.reply(req)
 		}
 	}
 	if out == nil {
-		if opt != nil {
+		if variant == withEDNS {
 			resp.SetEdns0(s.opts.UDPSize, false)
 		}
 		if udp {
@@ -266,6 +258,32 @@ func boolBit(b bool, bit byte) byte {
 type packedMsg struct {
 	qname string
 	b     []byte
+}
+
+// The two packed forms of an answer: to queries without EDNS0, and with.
+const (
+	noEDNS = iota
+	withEDNS
+)
+
+// replyLimit returns the size a UDP reply to req may have and which
+// packed form answers it.
+func replyLimit(req *dns.Msg) (size, variant int) {
+	if opt := req.IsEdns0(); opt != nil {
+		return max(int(opt.UDPSize()), dns.MinMsgSize), withEDNS
+	}
+	return dns.MinMsgSize, noEDNS
+}
+
+// fromPacked is the answer c, packed once, as the reply to req: only the
+// ID and the flags copied from the query differ. It is nil when c has no
+// packed form for req's exact name or (over UDP) it is over size.
+func (c *cached) fromPacked(req *dns.Msg, size, variant int, udp bool) []byte {
+	p := c.packed[variant].Load()
+	if p == nil || p.qname != req.Question[0].Name || (udp && len(p.b) > size) {
+		return nil
+	}
+	return p.reply(req)
 }
 
 // reply is a copy of the answer with req's ID and flags.

@@ -137,15 +137,11 @@ func (s *Server) fromCache(from *net.UDPAddr, req *dns.Msg) []byte {
 	if !ok {
 		return nil
 	}
-	size, variant := dns.MinMsgSize, 0
-	if opt := req.IsEdns0(); opt != nil {
-		size, variant = max(int(opt.UDPSize()), dns.MinMsgSize), 1
-	}
-	p := c.packed[variant].Load()
-	if p == nil || p.qname != q.Name || len(p.b) > size || !s.allow(from) {
+	size, variant := replyLimit(req)
+	b := c.fromPacked(req, size, variant, true)
+	if b == nil || !s.allow(from) {
 		return nil
 	}
-	b := p.reply(req)
 	if s.opts.Observe != nil {
 		s.opts.Observe(q.Qtype, int(b[3]&0x0f), time.Since(start))
 	}

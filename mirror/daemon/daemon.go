@@ -170,7 +170,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http.listen %s: %w", cfg.HTTP.Listen, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := httpapi.NewServer(api, httpapi.ServerOptions{Fallback: mux, Observe: met.observeHTTP, Logger: logger})
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(hl) }()
 	defer func() {
@@ -204,7 +204,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	case <-ctx.Done():
 		return nil
 	case err := <-httpDone:
-		if errors.Is(err, http.ErrServerClosed) {
+		if err == nil {
 			return nil
 		}
 		return fmt.Errorf("http: %w", err)

@@ -205,7 +205,8 @@ drivers:
 		t.Errorf("dns: %v %v", r, err)
 	}
 	metrics := c.metrics()
-	for _, want := range []string{"zonemirror_sync_height_blocks 1", "zonemirror_records_whitelisted 1", `zonemirror_http_requests_total{code="200",route="GET /v1/names/{name}/zonefile"}`,
+	for _, want := range []string{"zonemirror_sync_height_blocks 1", "zonemirror_records_whitelisted 1", `zonemirror_http_requests_total{code="200",route="GET /v1/names/{name}/zonefile"}`, `zonemirror_http_requests_total{code="404",route="GET /v1/names/{name}/zonefile"} 1`,
+		`zonemirror_http_requests_total{code="200",route="POST /v1/zonefile"} 1`,
 		`zonemirror_dns_queries_total{qtype="URI",rcode="NOERROR"} 1`, `zonemirror_tier_lookups_total{result="hit",tier="local"}`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)

@@ -82,9 +82,14 @@ func (met *metrics) http(next http.Handler) http.Handler {
 		if route == "" {
 			route = "unmatched"
 		}
-		met.httpRequests.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
-		met.httpDuration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		met.observeHTTP(route, sw.code, time.Since(start))
 	})
+}
+
+// observeHTTP counts and times one request.
+func (met *metrics) observeHTTP(route string, code int, took time.Duration) {
+	met.httpRequests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	met.httpDuration.WithLabelValues(route).Observe(took.Seconds())
 }
 
 func (met *metrics) dns(qtype uint16, rcode int, took time.Duration) {

@@ -106,14 +106,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 
 // --- helpers ---
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, `{"error":"encoding failed"}`, 500)
-		return
-	}
-	writeBody(w, status, "application/json", b)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { writeReply(w, jsonReply(status, v)) }
 
 func writeBody(w http.ResponseWriter, status int, contentType string, b []byte) {
 	h := w.Header()
@@ -125,6 +118,54 @@ func writeBody(w http.ResponseWriter, status int, contentType string, b []byte) 
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// reply is a whole answer of a route that both servers serve (net/http
+// through ServeHTTP, and Server's fast path): one logic, two writers.
+type reply struct {
+	status      int
+	contentType string
+	body        []byte
+	// etag is the ETag header when set; immutable adds a year-long,
+	// immutable Cache-Control (content-addressed bytes).
+	etag      string
+	immutable bool
+	// height and consensus, when set, are the tip the answer is true at.
+	height, consensus string
+}
+
+const immutableCache = "public, max-age=31536000, immutable"
+
+func jsonReply(status int, v any) reply {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return reply{status: 500, contentType: "application/json", body: []byte(`{"error":"encoding failed"}`)}
+	}
+	return reply{status: status, contentType: "application/json", body: b}
+}
+
+func errorReply(status int, msg string) reply {
+	return jsonReply(status, map[string]string{"error": msg})
+}
+
+// writeReply writes rep through net/http.
+func writeReply(w http.ResponseWriter, rep reply) {
+	h := w.Header()
+	if rep.height != "" {
+		h["X-Zonemirror-Height"] = []string{rep.height}
+		h["X-Zonemirror-Consensus-Hash"] = []string{rep.consensus}
+	}
+	if rep.etag != "" {
+		h["Etag"] = []string{rep.etag}
+	}
+	if rep.status == http.StatusNotModified {
+		w.WriteHeader(rep.status)
+		return
+	}
+	if rep.immutable {
+		h["Cache-Control"] = []string{immutableCache}
+	}
+	writeBody(w, rep.status, rep.contentType, rep.body)
 }
 
 // tipHeaders say at which block and consensus hash an answer is true.
@@ -156,7 +197,11 @@ func (a *API) chainOK(w http.ResponseWriter, r *http.Request) bool {
 func validName(name string) bool { return wire.CheckName(name) == nil }
 
 // absence writes a 404 that says why a zone file is not served.
-func absence(w http.ResponseWriter, msg string, err error) {
+func absence(w http.ResponseWriter, msg string, err error) { writeReply(w, absenceReply(msg, err)) }
+
+// absenceReply is the 404 that says why a zone file is not served (502
+// when no tier could be asked).
+func absenceReply(msg string, err error) reply {
 	body := map[string]string{"error": msg}
 	var ab *mirror.Absence
 	if errors.As(err, &ab) {
@@ -168,10 +213,9 @@ func absence(w http.ResponseWriter, msg string, err error) {
 		if ab.Reason == mirror.ReasonUnavailable {
 			status = 502
 		}
-		writeJSON(w, status, body)
-		return
+		return jsonReply(status, body)
 	}
-	writeError(w, 500, err.Error())
+	return errorReply(500, err.Error())
 }
 
 // --- node ---
@@ -272,31 +316,34 @@ func (a *API) nameRecordAnswer(ctx context.Context, info *namedb.NameInfo) (*mir
 }
 
 func (a *API) serveAnswer(w http.ResponseWriter, r *http.Request, name, kind string, build mirror.Builder) {
+	writeReply(w, a.answerReply(r.Context(), name, kind, r.Header.Get("If-None-Match"), build))
+}
+
+// answerReply is name's answer of kind (mirror.Answer), or 304 when
+// ifNoneMatch is its ETag.
+func (a *API) answerReply(ctx context.Context, name, kind, ifNoneMatch string, build mirror.Builder) reply {
 	if !validName(name) {
-		writeError(w, 400, "Invalid name")
-		return
+		return errorReply(400, "Invalid name")
 	}
-	a.tipHeaders(w)
-	ans, err := a.m.Answer(r.Context(), name, kind, build)
+	_, height, consensus := a.m.Tip()
+	rep := func(r reply) reply {
+		r.height, r.consensus = height, consensus
+		return r
+	}
+	ans, err := a.m.Answer(ctx, name, kind, build)
 	if err != nil {
-		writeError(w, 500, err.Error())
-		return
+		return rep(errorReply(500, err.Error()))
 	}
 	if ans == nil {
 		if kind == "record" {
-			writeJSON(w, 404, map[string]string{"status": "available"})
-		} else {
-			writeError(w, 404, "Name not found")
+			return rep(jsonReply(404, map[string]string{"status": "available"}))
 		}
-		return
+		return rep(errorReply(404, "Name not found"))
 	}
-	h := w.Header()
-	h["Etag"] = []string{ans.ETag}
-	if match := r.Header.Get("If-None-Match"); match != "" && match == ans.ETag {
-		w.WriteHeader(http.StatusNotModified)
-		return
+	if ifNoneMatch != "" && ifNoneMatch == ans.ETag {
+		return rep(reply{status: http.StatusNotModified, etag: ans.ETag})
 	}
-	writeBody(w, ans.Status, ans.ContentType, ans.Body)
+	return rep(reply{status: ans.Status, contentType: ans.ContentType, body: ans.Body, etag: ans.ETag})
 }
 
 func (a *API) name(w http.ResponseWriter, r *http.Request) {
@@ -309,7 +356,13 @@ func (a *API) nameZonefile(w http.ResponseWriter, r *http.Request) {
 	if raw {
 		kind = "zonefile-raw"
 	}
-	a.serveAnswer(w, r, r.PathValue("name"), kind, func(ctx context.Context, info *namedb.NameInfo) (*mirror.Answer, bool, error) {
+	a.serveAnswer(w, r, r.PathValue("name"), kind, a.zonefileAnswer(raw))
+}
+
+// zonefileAnswer builds GET /v1/names/{name}/zonefile's answer: the zone
+// file in JSON, or raw, or a 404 saying why there is none.
+func (a *API) zonefileAnswer(raw bool) mirror.Builder {
+	return func(ctx context.Context, info *namedb.NameInfo) (*mirror.Answer, bool, error) {
 		zf, err := a.m.NameZonefile(ctx, info)
 		if err != nil {
 			var ab *mirror.Absence
@@ -328,7 +381,7 @@ func (a *API) nameZonefile(w http.ResponseWriter, r *http.Request) {
 		}
 		b, err := json.Marshal(map[string]string{"zonefile": string(zf)})
 		return &mirror.Answer{Body: b, Status: 200, ContentType: "application/json"}, true, err
-	})
+	}
 }
 
 func (a *API) nameZonefileByHash(w http.ResponseWriter, r *http.Request) {
@@ -437,26 +490,24 @@ func (a *API) blockchainName(w http.ResponseWriter, r *http.Request) {
 // --- zone files ---
 
 func (a *API) zonefile(w http.ResponseWriter, r *http.Request) {
-	hash, err := wire.ParseHash160(r.PathValue("hash"))
+	writeReply(w, a.zonefileReply(r.Context(), r.PathValue("hash"), r.Header.Get("If-None-Match")))
+}
+
+// zonefileReply is GET /v1/zonefiles/{hash}: the verified bytes, immutable.
+func (a *API) zonefileReply(ctx context.Context, hashText, ifNoneMatch string) reply {
+	hash, err := wire.ParseHash160(hashText)
 	if err != nil {
-		writeError(w, 400, "Invalid zone file hash")
-		return
+		return errorReply(400, "Invalid zone file hash")
 	}
 	etag := `"` + hash.String() + `"`
-	if r.Header.Get("If-None-Match") == etag {
-		w.Header()["Etag"] = []string{etag}
-		w.WriteHeader(http.StatusNotModified)
-		return
+	if ifNoneMatch == etag {
+		return reply{status: http.StatusNotModified, etag: etag}
 	}
-	zf, err := a.m.Zonefile(r.Context(), hash)
+	zf, err := a.m.Zonefile(ctx, hash)
 	if err != nil {
-		absence(w, "No zone file with this hash", err)
-		return
+		return absenceReply("No zone file with this hash", err)
 	}
-	h := w.Header()
-	h["Etag"] = []string{etag}
-	h["Cache-Control"] = []string{"public, max-age=31536000, immutable"}
-	writeBody(w, 200, "application/octet-stream", zf)
+	return reply{status: 200, contentType: "application/octet-stream", body: zf, etag: etag, immutable: true}
 }
 
 func (a *API) postZonefile(w http.ResponseWriter, r *http.Request) {

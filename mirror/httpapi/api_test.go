@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"sort"
@@ -28,7 +27,7 @@ type fixture struct {
 	chain *namedbtest.Chain
 	store *tiered.Store
 	m     *mirror.Mirror
-	srv   *httptest.Server
+	url   string
 	zf    map[string][]byte
 	owner *namedbtest.Key
 }
@@ -36,15 +35,14 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	tm := testmirror.New(t, nil)
-	srv := httptest.NewServer(New(tm.Mirror, tm.Chain.DB, Options{Version: "test"}))
-	t.Cleanup(srv.Close)
-	return &fixture{t: t, chain: tm.Chain, store: tm.Store, m: tm.Mirror, srv: srv, zf: tm.Zonefiles, owner: tm.Owner}
+	url := serve(t, New(tm.Mirror, tm.Chain.DB, Options{Version: "test"}))
+	return &fixture{t: t, chain: tm.Chain, store: tm.Store, m: tm.Mirror, url: url, zf: tm.Zonefiles, owner: tm.Owner}
 }
 
 // get fetches path and decodes a JSON body into v (when not nil).
 func (f *fixture) get(path string, v any) *http.Response {
 	f.t.Helper()
-	resp, err := http.Get(f.srv.URL + path)
+	resp, err := http.Get(f.url + path)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -142,7 +140,7 @@ func TestZonefiles(t *testing.T) {
 		t.Fatalf("%d %v", r.StatusCode, z)
 	}
 	etag := r.Header.Get("Etag")
-	req, _ := http.NewRequest("GET", f.srv.URL+"/v1/names/0.id/zonefile", nil)
+	req, _ := http.NewRequest("GET", f.url+"/v1/names/0.id/zonefile", nil)
 	req.Header.Set("If-None-Match", etag)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 304 {
 		t.Errorf("If-None-Match: %v %v", resp, err)
@@ -199,7 +197,7 @@ func TestPostZonefile(t *testing.T) {
 	f := newFixture(t)
 	var why map[string]string
 	f.get("/v1/names/missing.id/zonefile", &why) // not cached while absent
-	code, out := post(t, f.srv.URL+"/v1/zonefile", map[string]string{"zonefile": string(f.zf["missing.id"])})
+	code, out := post(t, f.url+"/v1/zonefile", map[string]string{"zonefile": string(f.zf["missing.id"])})
 	if code != 200 || out["status"] != true {
 		t.Fatalf("post: %d %v", code, out)
 	}
@@ -207,13 +205,13 @@ func TestPostZonefile(t *testing.T) {
 	if r := f.get("/v1/names/missing.id/zonefile", &z); r.StatusCode != 200 || z["zonefile"] != string(f.zf["missing.id"]) {
 		t.Errorf("after the post: %d %v", r.StatusCode, z)
 	}
-	if code, out := post(t, f.srv.URL+"/v1/zonefile", map[string]string{"zonefile": "$ORIGIN spam.id\n"}); code != 400 || !strings.Contains(fmt.Sprint(out["error"]), "not whitelisted") {
+	if code, out := post(t, f.url+"/v1/zonefile", map[string]string{"zonefile": "$ORIGIN spam.id\n"}); code != 400 || !strings.Contains(fmt.Sprint(out["error"]), "not whitelisted") {
 		t.Errorf("spam: %d %v", code, out)
 	}
-	if code, _ := post(t, f.srv.URL+"/v1/zonefile", map[string]string{"zonefile": strings.Repeat("x", 40961)}); code != 400 {
+	if code, _ := post(t, f.url+"/v1/zonefile", map[string]string{"zonefile": strings.Repeat("x", 40961)}); code != 400 {
 		t.Errorf("too large: %d", code)
 	}
-	if code, _ := post(t, f.srv.URL+"/v1/zonefile", map[string]string{"nope": "x"}); code != 400 {
+	if code, _ := post(t, f.url+"/v1/zonefile", map[string]string{"nope": "x"}); code != 400 {
 		t.Errorf("bad request: %d", code)
 	}
 }

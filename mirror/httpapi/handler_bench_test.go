@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/zonemirror/zonemirror/internal/testmirror"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
@@ -16,7 +18,7 @@ func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *nopWriter) WriteHeader(int)             {}
 
-// BenchmarkHandler is the cost of answering one cached request in-process
+// BenchmarkHandler is the cost of answering one cached request in-process, through ServeHTTP and through Server's fast path
 // (routing included, no network).
 func BenchmarkHandler(b *testing.B) {
 	f := testmirror.New(b, nil)
@@ -35,6 +37,20 @@ func BenchmarkHandler(b *testing.B) {
 			for b.Loop() {
 				clear(w.h)
 				api.ServeHTTP(w, req)
+			}
+		})
+		b.Run("fast-"+tc.name, func(b *testing.B) {
+			s := NewServer(api, ServerOptions{})
+			var ctx fasthttp.RequestCtx
+			ctx.Request.SetRequestURI(tc.path)
+			s.handle(&ctx)
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("%s: %d", tc.path, ctx.Response.StatusCode())
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx.Response.Reset()
+				s.handle(&ctx)
 			}
 		})
 	}

@@ -34,15 +34,8 @@ func BenchmarkVersusNginx(b *testing.B) {
 		}
 	}
 	f := testmirror.Many(b, 10_000)
-	api := New(f.Mirror, f.Chain.DB, Options{Version: "bench"})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: api}
-	go srv.Serve(ln)
-	defer srv.Close()
-	mirrorURL := "http://" + ln.Addr().String()
+	// Served as zonemirror serve serves it.
+	mirrorURL := serve(b, New(f.Mirror, f.Chain.DB, Options{Version: "bench"}))
 
 	// nginx's document root: the mirror's answers as files.
 	root := b.TempDir()

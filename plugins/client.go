@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 
+	"github.com/zonemirror/zonemirror/plugins/fastget"
 	driverpb "github.com/zonemirror/zonemirror/plugins/proto"
 )
 
@@ -20,7 +22,11 @@ const allowBatch = 1024
 // connection: what the host holds for an out-of-process driver. Its errors
 // unwrap to the kinds of errors.go, as the driver returned them.
 type Client struct {
-	rpc driverpb.DriverClient
+	rpc      driverpb.DriverClient
+	grpcOnly bool
+	// fast carries Gets when the driver offers a fastget socket; nil
+	// after it broke (Gets go over gRPC then).
+	fast atomic.Pointer[fastget.Client]
 }
 
 var _ Driver = (*Client)(nil)
@@ -35,15 +41,39 @@ func (c *Client) Configure(ctx context.Context, name string, config json.RawMess
 	if len(config) == 0 {
 		config = json.RawMessage("{}")
 	}
-	resp, err := c.rpc.Configure(ctx, &driverpb.ConfigureRequest{Name: name, ConfigJson: config})
+	resp, err := c.rpc.Configure(ctx, &driverpb.ConfigureRequest{Name: name, ConfigJson: config, WantFastGet: !c.grpcOnly})
 	if err != nil {
 		return Info{}, fmt.Errorf("configure: %w", errorFromStatus(err))
+	}
+	if path := resp.GetFastGetSocket(); path != "" && !c.grpcOnly {
+		f, err := fastget.Dial(ctx, path, resp.GetFastGetToken(), fastget.ClientOptions{
+			MaxValue: MaxValueSize,
+			NotFound: func(k [20]byte) error { return fmt.Errorf("get %s: %w", Key(k), ErrNotFound) },
+			Error:    fastGetError,
+		})
+		if err != nil {
+			return Info{}, fmt.Errorf("configure: the driver's fast Get socket: %w", err)
+		}
+		c.fast.Store(f)
 	}
 	return infoFromPB(resp.GetInfo()), nil
 }
 
+// GRPCOnly makes every call go over gRPC, even when the driver offers a
+// fast Get socket; call it before Configure.
+func (c *Client) GRPCOnly() { c.grpcOnly = true }
+
 // Get implements Driver.
 func (c *Client) Get(ctx context.Context, key Key) ([]byte, error) {
+	if f := c.fast.Load(); f != nil {
+		v, err := f.Get(ctx, key)
+		if !errors.Is(err, fastget.ErrClosed) {
+			return v, err
+		}
+		// The socket broke (the process is likely gone): gRPC from now
+		// on, which reports the driver's state.
+		c.fast.CompareAndSwap(f, nil)
+	}
 	resp, err := c.rpc.Get(ctx, &driverpb.GetRequest{Key: key[:]})
 	if err != nil {
 		return nil, errorFromStatus(err)
@@ -170,9 +200,14 @@ func (c *Client) Stat(ctx context.Context) (Status, error) {
 	}, nil
 }
 
-// Close implements Driver. The connection belongs to whoever made it (the
-// host's go-plugin client), so Close does nothing.
-func (c *Client) Close() error { return nil }
+// Close implements Driver: it closes the fast Get socket. The gRPC
+// connection belongs to whoever made it (the host's go-plugin client).
+func (c *Client) Close() error {
+	if f := c.fast.Swap(nil); f != nil {
+		return f.Close()
+	}
+	return nil
+}
 
 func infoFromPB(i *driverpb.Info) Info {
 	return Info{Driver: i.GetDriver(), Version: i.GetVersion(), ReadOnly: i.GetReadOnly()}

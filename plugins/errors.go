@@ -80,3 +80,9 @@ type remoteError struct {
 
 func (e *remoteError) Error() string { return e.msg }
 func (e *remoteError) Unwrap() error { return e.kind }
+
+// fastGetError rebuilds the error of a Get that failed in a driver process,
+// from its fastget reason and message.
+func fastGetError(reason, msg string) error {
+	return &remoteError{kind: errorForReason(reason), msg: msg}
+}

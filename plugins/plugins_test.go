@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"log/slog"
 	"net"
@@ -144,9 +145,19 @@ func (d *memDriver) Close() error { return nil }
 // serve runs the gRPC server adapter on an in-memory connection.
 func serve(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient) {
 	t.Helper()
+	c, raw, _ := serveWith(t, open)
+	return c, raw
+}
+
+// serveWith is serve that also returns the server (to close its fast Get
+// socket).
+func serveWith(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient, *server) {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	s := grpc.NewServer()
-	driverpb.RegisterDriverServer(s, newServer(open, slog.New(slog.DiscardHandler)))
+	srv := newServer(open, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { srv.close() })
+	driverpb.RegisterDriverServer(s, srv)
 	go s.Serve(lis)
 	t.Cleanup(s.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufconn",
@@ -156,7 +167,71 @@ func serve(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return NewClient(conn), driverpb.NewDriverClient(conn)
+	c := NewClient(conn)
+	t.Cleanup(func() { c.Close() })
+	return c, driverpb.NewDriverClient(conn), srv
+}
+
+// fullDriver fails Gets of one key with ErrFull.
+type fullDriver struct {
+	*memDriver
+	full Key
+}
+
+func (d fullDriver) Get(ctx context.Context, k Key) ([]byte, error) {
+	if k == d.full {
+		return nil, fmt.Errorf("mem get %s: %w", k, ErrFull)
+	}
+	return d.memDriver.Get(ctx, k)
+}
+
+// Gets take the fast socket the driver offers, with the same answers and
+// error kinds as over gRPC; when the socket breaks they go over gRPC.
+func TestFastGet(t *testing.T) {
+	mem := fullDriver{&memDriver{m: map[Key][]byte{}}, SumKey([]byte("full"))}
+	ctx := context.Background()
+	for _, grpcOnly := range []bool{false, true} {
+		c, _, srv := serveWith(t, func(context.Context, Setup) (Driver, error) { return mem, nil })
+		if grpcOnly {
+			c.GRPCOnly()
+		}
+		if _, err := c.Configure(ctx, "tier", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.fast.Load() != nil; got == grpcOnly {
+			t.Fatalf("grpcOnly %v: fast socket in use: %v", grpcOnly, got)
+		}
+		k := SumKey([]byte("v"))
+		if err := c.Put(ctx, k, []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+		check := func(when string) {
+			t.Helper()
+			if v, err := c.Get(ctx, k); err != nil || string(v) != "v" {
+				t.Fatalf("grpcOnly %v, %s: Get %q %v", grpcOnly, when, v, err)
+			}
+			if _, err := c.Get(ctx, SumKey([]byte("w"))); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("grpcOnly %v, %s: miss %v", grpcOnly, when, err)
+			}
+			if _, err := c.Get(ctx, mem.full); !errors.Is(err, ErrFull) || !strings.Contains(err.Error(), "mem get") {
+				t.Fatalf("grpcOnly %v, %s: failing Get %v", grpcOnly, when, err)
+			}
+		}
+		check("first")
+		if grpcOnly {
+			continue
+		}
+		srv.mu.Lock()
+		fast := srv.fast
+		srv.mu.Unlock()
+		if err := fast.Close(); err != nil {
+			t.Fatal(err)
+		}
+		check("after the socket closed")
+		if c.fast.Load() != nil {
+			t.Fatal("a broken fast socket is still in use")
+		}
+	}
 }
 
 func TestAdapters(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/zonemirror/zonemirror/plugins/fastget"
 	driverpb "github.com/zonemirror/zonemirror/plugins/proto"
 )
 
@@ -27,8 +28,9 @@ type server struct {
 	open   OpenFunc
 	logger *slog.Logger
 
-	mu  sync.Mutex // serializes Configure
-	drv atomic.Pointer[Driver]
+	mu   sync.Mutex // serializes Configure
+	drv  atomic.Pointer[Driver]
+	fast *fastget.Server // under mu; nil when Gets go over gRPC only
 }
 
 var _ driverpb.DriverServer = (*server)(nil)
@@ -37,8 +39,16 @@ func newServer(open OpenFunc, logger *slog.Logger) *server {
 	return &server{open: open, logger: logger}
 }
 
-// close closes the configured driver, if any.
+// close closes the fast Get socket and the configured driver, if any.
 func (s *server) close() error {
+	s.mu.Lock()
+	fast := s.fast
+	s.mu.Unlock()
+	if fast != nil {
+		if err := fast.Close(); err != nil {
+			s.logger.Warn("closing the fast Get socket", "err", err)
+		}
+	}
 	if d := s.drv.Load(); d != nil {
 		return (*d).Close()
 	}
@@ -88,8 +98,30 @@ func (s *server) Configure(ctx context.Context, req *driverpb.ConfigureRequest) 
 		return nil, statusError(err)
 	}
 	s.drv.Store(&d)
-	logger.Info("driver configured", "driver", st.Driver, "version", st.Version, "read_only", st.ReadOnly)
-	return &driverpb.ConfigureResponse{Info: infoToPB(st.Info)}, nil
+	resp := &driverpb.ConfigureResponse{Info: infoToPB(st.Info)}
+	if req.GetWantFastGet() {
+		resp.FastGetSocket, resp.FastGetToken = s.offerFastGet(d, logger)
+	}
+	logger.Info("driver configured", "driver", st.Driver, "version", st.Version, "read_only", st.ReadOnly, "fast_get", resp.FastGetSocket != "")
+	return resp, nil
+}
+
+// offerFastGet opens the fast Get socket on d (s.mu held); it returns an
+// empty path when it cannot, and Gets go over gRPC.
+func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
+	fast := &fastget.Server{
+		Get:      func(ctx context.Context, key [20]byte) ([]byte, error) { return d.Get(ctx, Key(key)) },
+		NotFound: func(err error) bool { return errors.Is(err, ErrNotFound) },
+		Reason:   Reason,
+		Logger:   logger,
+	}
+	path, token, err := fast.Listen("")
+	if err != nil {
+		logger.Warn("Gets go over gRPC only", "err", err)
+		return "", nil
+	}
+	s.fast = fast
+	return path, token
 }
 
 func (s *server) Get(ctx context.Context, req *driverpb.GetRequest) (*driverpb.GetResponse, error) {

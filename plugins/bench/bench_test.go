@@ -62,6 +62,10 @@ func targets() []target {
 			h := hosttest.New(b, builtins, nil)
 			return hosttest.Start(b, h, diskConfig(b))
 		}},
+		{"disk-plugin-grpconly", func(b *testing.B) plugins.Driver {
+			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableFastGet = true })
+			return hosttest.Start(b, h, diskConfig(b))
+		}},
 		{"disk-plugin-nomtls", func(b *testing.B) plugins.Driver {
 			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableMTLS = true })
 			return hosttest.Start(b, h, diskConfig(b))

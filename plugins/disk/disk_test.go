@@ -88,9 +88,17 @@ func TestMain(m *testing.M) {
 }
 
 // Through the plugin boundary: a real driver process per Open, a kill -9
-// and relaunch per Restart.
-func TestConformanceProcess(t *testing.T) {
-	h := hosttest.New(t, map[string]plugins.OpenFunc{"disk": Open}, nil)
+// and relaunch per Restart; Gets over the fast socket.
+func TestConformanceProcess(t *testing.T) { conformanceProcess(t, nil) }
+
+// The same with every call over gRPC, as drivers that offer no fast
+// socket (written in other languages) are called.
+func TestConformanceProcessGRPCOnly(t *testing.T) {
+	conformanceProcess(t, func(o *host.Options) { o.DisableFastGet = true })
+}
+
+func conformanceProcess(t *testing.T, opts func(*host.Options)) {
+	h := hosttest.New(t, map[string]plugins.OpenFunc{"disk": Open}, opts)
 	n := 0
 	conformance.Run(t, hosttest.Harness(h, func(t *testing.T) host.DriverConfig {
 		n++

@@ -34,6 +34,9 @@ type Options struct {
 	// Logger receives the host's logs and every driver's, each with the
 	// attribute driver=NAME. The default is slog.Default().
 	Logger *slog.Logger
+	// DisableFastGet sends Gets over gRPC too, not over the fast Get
+	// socket drivers built with plugins.Serve offer (plugins/fastget).
+	DisableFastGet bool
 	// DisableMTLS turns off go-plugin's AutoMTLS between host and drivers.
 	// The default (false) authenticates both ends of every driver
 	// connection with a fresh certificate per launch; it costs some speed

@@ -66,6 +66,9 @@ func (p *Process) launch(ctx context.Context) error {
 		if !ok {
 			return nil, fmt.Errorf("dispense: got %T", raw)
 		}
+		if p.host.opts.DisableFastGet {
+			rpc.GRPCOnly()
+		}
 		info, err := rpc.Configure(ctx, p.cfg.Name, p.cfg.Config)
 		if err != nil {
 			return nil, err
@@ -125,6 +128,7 @@ func (p *Process) supervise() {
 			continue
 		}
 		p.cur.Store(nil)
+		l.rpc.Close()
 		l.client.Kill()
 		p.logger.Error("driver process died; restarting", "pid", l.pid, "uptime", time.Since(l.start).Round(time.Millisecond))
 		if time.Since(l.start) >= h.opts.StableAfter {
@@ -155,6 +159,7 @@ func (p *Process) supervise() {
 // down and waits 2 s), then by force.
 func (p *Process) kill() {
 	if l := p.cur.Swap(nil); l != nil {
+		l.rpc.Close()
 		l.client.Kill()
 		p.logger.Info("driver stopped", "pid", l.pid)
 	}

@@ -39,7 +39,10 @@ type ConfigureRequest struct {
 	// The tier's name in the host's config, for the driver's logs.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The driver's config as a JSON object ("{}" when there is none).
-	ConfigJson    []byte `protobuf:"bytes,2,opt,name=config_json,json=configJson,proto3" json:"config_json,omitempty"`
+	ConfigJson []byte `protobuf:"bytes,2,opt,name=config_json,json=configJson,proto3" json:"config_json,omitempty"`
+	// want_fast_get: the host would take Gets over a fast socket
+	// (ConfigureResponse.fast_get_socket); a driver may ignore it.
+	WantFastGet   bool `protobuf:"varint,3,opt,name=want_fast_get,json=wantFastGet,proto3" json:"want_fast_get,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -88,9 +91,22 @@ func (x *ConfigureRequest) GetConfigJson() []byte {
 	return nil
 }
 
+func (x *ConfigureRequest) GetWantFastGet() bool {
+	if x != nil {
+		return x.WantFastGet
+	}
+	return false
+}
+
 type ConfigureResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Info          *Info                  `protobuf:"bytes,1,opt,name=info,proto3" json:"info,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Info  *Info                  `protobuf:"bytes,1,opt,name=info,proto3" json:"info,omitempty"`
+	// fast_get_socket and fast_get_token, when set, offer Gets over a Unix
+	// socket beside this channel (package plugins/fastget: its wire format,
+	// and why): the host connects, sends the token, and sends its Gets
+	// there. A driver that leaves them empty gets every call over gRPC.
+	FastGetSocket string `protobuf:"bytes,2,opt,name=fast_get_socket,json=fastGetSocket,proto3" json:"fast_get_socket,omitempty"`
+	FastGetToken  []byte `protobuf:"bytes,3,opt,name=fast_get_token,json=fastGetToken,proto3" json:"fast_get_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -128,6 +144,20 @@ func (*ConfigureResponse) Descriptor() ([]byte, []int) {
 func (x *ConfigureResponse) GetInfo() *Info {
 	if x != nil {
 		return x.Info
+	}
+	return nil
+}
+
+func (x *ConfigureResponse) GetFastGetSocket() string {
+	if x != nil {
+		return x.FastGetSocket
+	}
+	return ""
+}
+
+func (x *ConfigureResponse) GetFastGetToken() []byte {
+	if x != nil {
+		return x.FastGetToken
 	}
 	return nil
 }
@@ -862,13 +892,16 @@ var File_driver_proto protoreflect.FileDescriptor
 
 const file_driver_proto_rawDesc = "" +
 	"\n" +
-	"\fdriver.proto\x12\x14zonemirror.driver.v1\"G\n" +
+	"\fdriver.proto\x12\x14zonemirror.driver.v1\"k\n" +
 	"\x10ConfigureRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1f\n" +
 	"\vconfig_json\x18\x02 \x01(\fR\n" +
-	"configJson\"C\n" +
+	"configJson\x12\"\n" +
+	"\rwant_fast_get\x18\x03 \x01(\bR\vwantFastGet\"\x91\x01\n" +
 	"\x11ConfigureResponse\x12.\n" +
-	"\x04info\x18\x01 \x01(\v2\x1a.zonemirror.driver.v1.InfoR\x04info\"U\n" +
+	"\x04info\x18\x01 \x01(\v2\x1a.zonemirror.driver.v1.InfoR\x04info\x12&\n" +
+	"\x0ffast_get_socket\x18\x02 \x01(\tR\rfastGetSocket\x12$\n" +
+	"\x0efast_get_token\x18\x03 \x01(\fR\ffastGetToken\"U\n" +
 	"\x04Info\x12\x16\n" +
 	"\x06driver\x18\x01 \x01(\tR\x06driver\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x1b\n" +

@@ -1,0 +1,193 @@
+package fastget
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ClientOptions say how a Client reads answers.
+type ClientOptions struct {
+	// MaxValue is the largest value a driver may send; a longer one ends
+	// the connection as a protocol error.
+	MaxValue int
+	// NotFound is the error of a miss.
+	NotFound func(key [20]byte) error
+	// Error rebuilds a failed Get's error from its wire reason and message
+	// (the context errors are rebuilt by the Client itself).
+	Error func(reason, msg string) error
+}
+
+// Client sends Gets over one connection to a Server.
+type Client struct {
+	opts ClientOptions
+	conn net.Conn
+
+	queued atomic.Int32 // callers waiting for wmu
+	wmu    sync.Mutex   // serializes request writes
+	w      *bufio.Writer
+
+	mu      sync.Mutex
+	next    uint32
+	waiting map[uint32]pending
+	err     error // set once the connection is done; then waiting is empty
+	done    chan struct{}
+}
+
+// pending is a Get waiting for its answer.
+type pending struct {
+	key [20]byte
+	ch  chan result
+}
+
+type result struct {
+	value []byte
+	err   error
+}
+
+// Dial connects to the Server's socket at path and sends token.
+func Dial(ctx context.Context, path string, token []byte, opts ClientOptions) (*Client, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("fastget: %w", err)
+	}
+	if _, err := conn.Write(token); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("fastget: token: %w", err)
+	}
+	c := &Client{opts: opts, conn: conn, w: bufio.NewWriterSize(conn, 4<<10), waiting: map[uint32]pending{}, done: make(chan struct{})}
+	go c.read()
+	return c, nil
+}
+
+// Close ends the connection; Gets under way return ErrClosed.
+func (c *Client) Close() error {
+	err := c.conn.Close()
+	<-c.done
+	return err
+}
+
+// Get asks for key. It returns ErrClosed (wrapped) when the connection is
+// gone, the driver's error (rebuilt by ClientOptions.Error) when the Get
+// failed, and ctx's error when ctx ends first.
+func (c *Client) Get(ctx context.Context, key [20]byte) ([]byte, error) {
+	ch := make(chan result, 1)
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return nil, err
+	}
+	c.next++
+	id := c.next
+	c.waiting[id] = pending{key: key, ch: ch}
+	c.mu.Unlock()
+
+	var req [requestSize]byte
+	binary.LittleEndian.PutUint32(req[0:], id)
+	req[4] = opGet
+	if dl, ok := ctx.Deadline(); ok {
+		ms := max(time.Until(dl).Milliseconds(), 1)
+		binary.LittleEndian.PutUint32(req[5:], uint32(min(ms, 1<<32-1)))
+	}
+	copy(req[9:], key[:])
+	// The last of the callers queued for the lock flushes for all.
+	c.queued.Add(1)
+	c.wmu.Lock()
+	c.queued.Add(-1)
+	_, err := c.w.Write(req[:])
+	if err == nil && c.queued.Load() == 0 {
+		err = c.w.Flush()
+	}
+	c.wmu.Unlock()
+	if err != nil {
+		c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
+	}
+	select {
+	case r := <-ch:
+		return r.value, r.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.waiting, id)
+		c.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+// fail ends the connection with err: every Get waiting gets it.
+func (c *Client) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return
+	}
+	c.err = err
+	for id, p := range c.waiting {
+		p.ch <- result{err: err}
+		delete(c.waiting, id)
+	}
+	c.conn.Close()
+}
+
+// read hands each answer to its Get until the connection ends.
+func (c *Client) read() {
+	defer close(c.done)
+	r := bufio.NewReaderSize(c.conn, 64<<10)
+	var head [responseHead]byte
+	for {
+		if _, err := io.ReadFull(r, head[:]); err != nil {
+			c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
+			return
+		}
+		id := binary.LittleEndian.Uint32(head[0:])
+		status := head[4]
+		n := binary.LittleEndian.Uint32(head[5:])
+		if int64(n) > int64(c.opts.MaxValue)+4096 || status > statusError || status == statusNotFound && n != 0 {
+			c.fail(fmt.Errorf("%w: %v", ErrClosed, protocolError("answer %d: status %d, %d bytes", id, status, n)))
+			return
+		}
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(r, payload); err != nil {
+			c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
+			return
+		}
+		c.mu.Lock()
+		p, ok := c.waiting[id]
+		delete(c.waiting, id)
+		c.mu.Unlock()
+		if !ok {
+			continue // its caller gave up
+		}
+		var res result
+		switch status {
+		case statusFound:
+			if len(payload) > c.opts.MaxValue {
+				c.fail(fmt.Errorf("%w: %v", ErrClosed, protocolError("answer %d: a value of %d bytes", id, n)))
+				p.ch <- result{err: c.err}
+				return
+			}
+			res.value = payload
+		case statusNotFound:
+			res.err = c.opts.NotFound(p.key)
+		default:
+			reason, msg, _ := strings.Cut(string(payload), "\n")
+			switch reason {
+			case reasonCanceled:
+				res.err = fmt.Errorf("fastget: driver: %s: %w", msg, context.Canceled)
+			case reasonDeadline:
+				res.err = fmt.Errorf("fastget: driver: %s: %w", msg, context.DeadlineExceeded)
+			default:
+				res.err = c.opts.Error(reason, msg)
+			}
+		}
+		p.ch <- res
+	}
+}

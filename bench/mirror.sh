@@ -3,7 +3,8 @@
 #   HTTP: wrk against /v1/names/{name}/zonefile and /v1/zonefiles/{hash}
 #         over 10,000 names, and against nginx serving the same bytes as
 #         static files and against a bare net/http server from a map (same
-#         wrk settings: 2 threads, 64 connections, 10 s).
+#         wrk settings: 2 threads, 64 connections, 10 s; three rounds with the
+#         servers in turn, medians reported).
 #   DNS:  dnsperf against the mirror's DNS and against nsd serving the same
 #         names as one zone (10 s, 100 queries outstanding).
 # Installs wrk, nginx-light, dnsperf and nsd from Debian when missing.

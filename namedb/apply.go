@@ -226,14 +226,40 @@ func isCreation(op *wire.TxOp) bool {
 	return false
 }
 
+// creationClaim is the claim a creation makes if it passes: its name or
+// its namespace (as checkRegistration and checkNamespaceReveal set it).
+func creationClaim(op *wire.TxOp) string {
+	switch o := op.Op.(type) {
+	case *wire.NameRegistration:
+		return "name:" + o.Name
+	case *wire.NamespaceReveal:
+		return "ns:" + o.NamespaceID
+	}
+	return ""
+}
+
 // prePass checks every creation against the state before the block; a name
-// or namespace that two or more of them pass for is claimed by none.
+// or namespace that two or more of them pass for is claimed by none. Only
+// creations that share their claim with another of the block can collide,
+// so only those are checked (in most blocks, none).
 func (e *engine) prePass(ctx context.Context, ops []BlockOp) error {
+	claims := map[string]int{}
+	for _, op := range ops {
+		if isCreation(op.Tx) {
+			claims[creationClaim(op.Tx)]++
+		}
+	}
 	seen := map[string]bool{}
 	e.prepass = true
 	defer func() { e.prepass = false; e.registered = nil }()
 	for _, op := range ops {
 		if !isCreation(op.Tx) {
+			continue
+		}
+		if claims[creationClaim(op.Tx)] < 2 {
+			if reg, ok := op.Tx.Op.(*wire.NameRegistration); ok && !reg.Renewal {
+				e.registered = append(e.registered, op.Tx.Sender)
+			}
 			continue
 		}
 		c, rerr, err := e.check(ctx, op)

@@ -333,3 +333,24 @@ func TestSocketClaimed(t *testing.T) {
 		t.Fatal("a second client connected")
 	}
 }
+
+// When the host goes, the driver's Gets under way are cancelled, not
+// waited out.
+func TestClientGoneCancelsGets(t *testing.T) {
+	s, _ := files(t, 1, 10)
+	cancelled := make(chan struct{})
+	s.Get = func(ctx context.Context, k [20]byte) ([]byte, error) {
+		<-ctx.Done()
+		close(cancelled)
+		return nil, ctx.Err()
+	}
+	c := dial(t, s)
+	go c.Get(context.Background(), [20]byte{7})
+	time.Sleep(50 * time.Millisecond)
+	c.Close()
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the driver's Get was not cancelled when the host's connection closed")
+	}
+}

@@ -165,14 +165,16 @@ func (s *Server) serve(c net.Conn, token []byte) error {
 	}
 	c.SetReadDeadline(time.Time{})
 	s.claim()
+	w := newReplies(c)
+	defer w.late.Stop()
+	var inFlight sync.WaitGroup
+	defer inFlight.Wait()
+	// When the connection ends, the Gets under way are cancelled first
+	// (deferred calls run last first), then waited for.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := bufio.NewReaderSize(c, 32<<10)
-	w := newReplies(c)
-	defer w.late.Stop()
 	slots := make(chan struct{}, perConn)
-	var inFlight sync.WaitGroup
-	defer inFlight.Wait()
 	var req [requestSize]byte
 	for {
 		if _, err := io.ReadFull(r, req[:]); err != nil {

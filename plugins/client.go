@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"sync/atomic"
 
 	"google.golang.org/grpc"
@@ -23,6 +24,7 @@ const allowBatch = 1024
 // unwrap to the kinds of errors.go, as the driver returned them.
 type Client struct {
 	rpc      driverpb.DriverClient
+	name     string // the tier's, from Configure
 	grpcOnly bool
 	// fast carries Gets when the driver offers a fastget socket; nil
 	// after it broke (Gets go over gRPC then).
@@ -45,6 +47,7 @@ func (c *Client) Configure(ctx context.Context, name string, config json.RawMess
 	if err != nil {
 		return Info{}, fmt.Errorf("configure: %w", errorFromStatus(err))
 	}
+	c.name = name
 	if path := resp.GetFastGetSocket(); path != "" && !c.grpcOnly {
 		f, err := fastget.Dial(ctx, path, resp.GetFastGetToken(), fastget.ClientOptions{
 			MaxValue: MaxValueSize,
@@ -72,7 +75,10 @@ func (c *Client) Get(ctx context.Context, key Key) ([]byte, error) {
 		}
 		// The socket broke (the process is likely gone): gRPC from now
 		// on, which reports the driver's state.
-		c.fast.CompareAndSwap(f, nil)
+		if c.fast.CompareAndSwap(f, nil) {
+			slog.Warn("driver's fast Get socket closed; its Gets go over gRPC", "tier", c.name, "err", err)
+			go f.Close()
+		}
 	}
 	resp, err := c.rpc.Get(ctx, &driverpb.GetRequest{Key: key[:]})
 	if err != nil {

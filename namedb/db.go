@@ -37,6 +37,9 @@ type DB struct {
 	// records (cache.go).
 	idx   *index
 	cache *recordCache
+	// preorders are decoded pending preorders (overlay.go), used under
+	// wmu only; a rewind empties it.
+	preorders map[preorderKey]*pendingPreorder
 	// memo holds the sorted lists of live names of the current generation.
 	memo liveMemo
 	// chs[i] is the consensus hash of block net.FirstBlock+i: every applied
@@ -123,6 +126,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
 	db := &DB{kv: kv, net: n, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
+		preorders:   map[preorderKey]*pendingPreorder{},
 		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
 	if err := db.init(ctx); err != nil {
 		kv.Close()

@@ -18,8 +18,16 @@ import (
 // (nil when this block created it).
 type pendingPreorder struct {
 	rec *PreorderRecord
-	raw []byte
+	// raw is the stored value of a committed preorder; nil for one made
+	// by the block being applied, whose stored value is made.
+	raw, made []byte
 }
+
+// maxCachedPreorders bounds db.preorders: decoded pending preorders, kept
+// from the block that made them to the one that consumes them (a
+// registration a few blocks after its preorder). Past the bound new ones
+// are read from the store.
+const maxCachedPreorders = 1 << 16
 
 // overlay is what the block has written so far.
 type overlay struct {
@@ -171,6 +179,10 @@ func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespa
 	if p := e.over.read[k]; p != nil {
 		return p, nil
 	}
+	if p := e.db.preorders[k]; p != nil {
+		e.over.read[k] = p
+		return p, nil
+	}
 	v, ok, err := e.db.get(pendingKey(k))
 	if err != nil {
 		return nil, err
@@ -195,7 +207,7 @@ func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
 		return err
 	}
 	e.lastRecord, e.lastRecordJSON = rec, js
-	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec}
+	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec, made: js}
 	return nil
 }
 
@@ -225,10 +237,14 @@ func (db *DB) commitOverlay(o *overlay, height int64) {
 	for k, p := range o.preorders {
 		if p != nil {
 			db.idx.preorders[k] = true
+			if len(db.preorders) < maxCachedPreorders {
+				db.preorders[k] = &pendingPreorder{rec: p.rec, raw: p.made}
+			}
 		}
 	}
 	for k := range o.consumed {
 		delete(db.idx.preorders, k)
+		delete(db.preorders, k)
 	}
 	for _, h := range o.whitelisted {
 		db.idx.whitelist[h]++

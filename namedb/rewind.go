@@ -112,6 +112,7 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 			entry.version = db.gen
 			db.idx.put(name, entry)
 		case pPending:
+			clear(db.preorders) // restored ones come back with their stored bytes
 			var pk preorderKey
 			pk.namespace = k[1] == 1
 			copy(pk.hash[:], k[2:])

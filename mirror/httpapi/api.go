@@ -76,11 +76,11 @@ func New(m *mirror.Mirror, db DB, opts Options) *API {
 	r("GET /v1/node/ping", a.ping)
 	r("GET /v1/info", a.info)
 	r("GET /v1/names", a.names)
-	r("GET /v1/names/{name}", a.name)
+	r(routeName, a.name)
 	r("GET /v1/names/{name}/history", a.history)
-	r("GET /v1/names/{name}/zonefile", a.nameZonefile)
+	r(routeNameZonefile, a.nameZonefile)
 	r("GET /v1/names/{name}/zonefile/{hash}", a.nameZonefileByHash)
-	r("GET /v1/zonefiles/{hash}", a.zonefile)
+	r(routeZonefile, a.zonefile)
 	r("POST /v1/zonefile", a.postZonefile)
 	r("GET /v1/namespaces", a.namespaces)
 	r("GET /v1/namespaces/{id}", a.namespace)
@@ -347,16 +347,25 @@ func (a *API) answerReply(ctx context.Context, name, kind, ifNoneMatch string, b
 }
 
 func (a *API) name(w http.ResponseWriter, r *http.Request) {
-	a.serveAnswer(w, r, r.PathValue("name"), "record", a.nameRecordAnswer)
+	writeReply(w, a.nameReply(r.Context(), r.PathValue("name"), r.Header.Get("If-None-Match")))
+}
+
+// nameReply is GET /v1/names/{name}.
+func (a *API) nameReply(ctx context.Context, name, ifNoneMatch string) reply {
+	return a.answerReply(ctx, name, "record", ifNoneMatch, a.nameRecordAnswer)
 }
 
 func (a *API) nameZonefile(w http.ResponseWriter, r *http.Request) {
-	raw := r.URL.Query().Get("raw") == "1"
+	writeReply(w, a.nameZonefileReply(r.Context(), r.PathValue("name"), r.URL.Query().Get("raw") == "1", r.Header.Get("If-None-Match")))
+}
+
+// nameZonefileReply is GET /v1/names/{name}/zonefile (?raw=1: raw).
+func (a *API) nameZonefileReply(ctx context.Context, name string, raw bool, ifNoneMatch string) reply {
 	kind := "zonefile"
 	if raw {
 		kind = "zonefile-raw"
 	}
-	a.serveAnswer(w, r, r.PathValue("name"), kind, a.zonefileAnswer(raw))
+	return a.answerReply(ctx, name, kind, ifNoneMatch, a.zonefileAnswer(raw))
 }
 
 // zonefileAnswer builds GET /v1/names/{name}/zonefile's answer: the zone

@@ -26,8 +26,8 @@ const (
 	idleTimeout    = 120 * time.Second
 )
 
-// The routes Server answers itself, named as the API's patterns (the
-// metrics' route label).
+// The routes Server answers itself: the API's patterns for them (and so
+// the metrics' route label).
 const (
 	routeZonefile     = "GET /v1/zonefiles/{hash}"
 	routeNameZonefile = "GET /v1/names/{name}/zonefile"
@@ -129,13 +129,9 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	case routeZonefile:
 		rep = s.api.zonefileReply(ctx, arg, ifNoneMatch)
 	case routeNameZonefile:
-		kind := "zonefile"
-		if raw {
-			kind = "zonefile-raw"
-		}
-		rep = s.api.answerReply(ctx, arg, kind, ifNoneMatch, s.api.zonefileAnswer(raw))
+		rep = s.api.nameZonefileReply(ctx, arg, raw, ifNoneMatch)
 	default:
-		rep = s.api.answerReply(ctx, arg, "record", ifNoneMatch, s.api.nameRecordAnswer)
+		rep = s.api.nameReply(ctx, arg, ifNoneMatch)
 	}
 	writeFast(ctx, rep)
 	if s.opts.Observe != nil {

@@ -51,7 +51,7 @@ func (c *Client) Configure(ctx context.Context, name string, config json.RawMess
 	if path := resp.GetFastGetSocket(); path != "" && !c.grpcOnly {
 		f, err := fastget.Dial(ctx, path, resp.GetFastGetToken(), fastget.ClientOptions{
 			MaxValue: MaxValueSize,
-			NotFound: func(k [20]byte) error { return fmt.Errorf("get %s: %w", Key(k), ErrNotFound) },
+			NotFound: func(k [20]byte) error { return notFound(Key(k)) },
 			Error:    fastGetError,
 		})
 		if err != nil {
@@ -85,7 +85,7 @@ func (c *Client) Get(ctx context.Context, key Key) ([]byte, error) {
 		return nil, errorFromStatus(err)
 	}
 	if !resp.GetFound() {
-		return nil, fmt.Errorf("get %s: %w", key, ErrNotFound)
+		return nil, notFound(key)
 	}
 	return resp.GetValue(), nil
 }
@@ -214,6 +214,9 @@ func (c *Client) Close() error {
 	}
 	return nil
 }
+
+// notFound is a Get's miss, over either path.
+func notFound(key Key) error { return fmt.Errorf("get %s: %w", key, ErrNotFound) }
 
 func infoFromPB(i *driverpb.Info) Info {
 	return Info{Driver: i.GetDriver(), Version: i.GetVersion(), ReadOnly: i.GetReadOnly()}

@@ -150,7 +150,9 @@ func (c *Client) read() {
 		id := binary.LittleEndian.Uint32(head[0:])
 		status := head[4]
 		n := binary.LittleEndian.Uint32(head[5:])
-		if int64(n) > int64(c.opts.MaxValue)+4096 || status > statusError || status == statusNotFound && n != 0 {
+		// A value over MaxValue, a miss with a payload, an error message
+		// over MaxValue+4 KiB or an unknown status breaks the format.
+		if !validAnswer(status, int64(n), int64(c.opts.MaxValue)) {
 			c.fail(fmt.Errorf("%w: %v", ErrClosed, protocolError("answer %d: status %d, %d bytes", id, status, n)))
 			return
 		}
@@ -169,11 +171,6 @@ func (c *Client) read() {
 		var res result
 		switch status {
 		case statusFound:
-			if len(payload) > c.opts.MaxValue {
-				c.fail(fmt.Errorf("%w: %v", ErrClosed, protocolError("answer %d: a value of %d bytes", id, n)))
-				p.ch <- result{err: c.err}
-				return
-			}
 			res.value = payload
 		case statusNotFound:
 			res.err = c.opts.NotFound(p.key)
@@ -190,4 +187,18 @@ func (c *Client) read() {
 		}
 		p.ch <- res
 	}
+}
+
+// validAnswer reports whether an answer's status and length fit the
+// format, before its payload is read.
+func validAnswer(status byte, n, maxValue int64) bool {
+	switch status {
+	case statusFound:
+		return n <= maxValue
+	case statusNotFound:
+		return n == 0
+	case statusError:
+		return n <= maxValue+4096
+	}
+	return false
 }

@@ -226,14 +226,18 @@ func isCreation(op *wire.TxOp) bool {
 	return false
 }
 
-// creationClaim is the claim a creation makes if it passes: its name or
-// its namespace (as checkRegistration and checkNamespaceReveal set it).
+// The claims of the creations: a registration claims its name, a reveal
+// its namespace.
+func nameClaim(name string) string    { return "name:" + name }
+func namespaceClaim(id string) string { return "ns:" + id }
+
+// creationClaim is the claim a creation makes if it passes.
 func creationClaim(op *wire.TxOp) string {
 	switch o := op.Op.(type) {
 	case *wire.NameRegistration:
-		return "name:" + o.Name
+		return nameClaim(o.Name)
 	case *wire.NamespaceReveal:
-		return "ns:" + o.NamespaceID
+		return namespaceClaim(o.NamespaceID)
 	}
 	return ""
 }

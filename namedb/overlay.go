@@ -14,13 +14,10 @@ import (
 // block's own writes, which the engine keeps in an overlay until the block
 // commits and they become the committed state.
 
-// pendingPreorder is a preorder not yet consumed, with its stored bytes
-// (nil when this block created it).
+// pendingPreorder is a preorder not yet consumed, with its stored bytes.
 type pendingPreorder struct {
 	rec *PreorderRecord
-	// raw is the stored value of a committed preorder; nil for one made
-	// by the block being applied, whose stored value is made.
-	raw, made []byte
+	raw []byte
 }
 
 // maxCachedPreorders bounds db.preorders: decoded pending preorders, kept
@@ -207,7 +204,7 @@ func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
 		return err
 	}
 	e.lastRecord, e.lastRecordJSON = rec, js
-	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec, made: js}
+	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec, raw: js}
 	return nil
 }
 
@@ -238,7 +235,7 @@ func (db *DB) commitOverlay(o *overlay, height int64) {
 		if p != nil {
 			db.idx.preorders[k] = true
 			if len(db.preorders) < maxCachedPreorders {
-				db.preorders[k] = &pendingPreorder{rec: p.rec, raw: p.made}
+				db.preorders[k] = p
 			}
 		}
 	}

@@ -109,7 +109,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 	}
 	s := &storedNamespace{Namespace: ns}
 	return &change{
-		claim: "ns:" + id, opchar: byte(wire.OpNamespaceReveal), field: ns.field, apiRecord: ns,
+		claim: namespaceClaim(id), opchar: byte(wire.OpNamespaceReveal), field: ns.field, apiRecord: ns,
 		write: func(ctx context.Context) error {
 			if err := e.consumePreorder(ctx, pre); err != nil {
 				return err

@@ -97,7 +97,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 	}
 	s := &storedName{NameRecord: rec}
 	return &change{
-		claim: "name:" + name, opchar: byte(wire.OpNameRegistration),
+		claim: nameClaim(name), opchar: byte(wire.OpNameRegistration),
 		field: rec.field, apiRecord: rec, whitelist: r.ValueHash, name: name,
 		write: func(ctx context.Context) error {
 			if err := e.consumePreorder(ctx, pre); err != nil {

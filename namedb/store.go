@@ -280,14 +280,6 @@ func (w *blockWriter) remove(k, old []byte) error {
 	return w.b.Delete(k, nil)
 }
 
-// delete removes k.
-func (w *blockWriter) delete(k []byte) error {
-	if err := w.before(k); err != nil {
-		return err
-	}
-	return w.b.Delete(k, nil)
-}
-
 // undoEntry is one key of an undo log and the value to put back.
 type undoEntry struct {
 	key     []byte
@@ -349,18 +341,10 @@ func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, []b
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the
-// name's history, at the preorder's own height; raw is its stored JSON
-// (nil: encode it).
+// name's history, at the preorder's own height; raw is its stored JSON.
 func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord, raw []byte) error {
-	js := raw
-	if js == nil {
-		var err error
-		if js, err = json.Marshal(p); err != nil {
-			return fmt.Errorf("encode preorder: %w", err)
-		}
-	}
 	// A preorder is consumed once: no other row has its position.
-	return w.create(historyKey(name, p.BlockNumber, p.Vtxindex), append([]byte{0}, js...))
+	return w.create(historyKey(name, p.BlockNumber, p.Vtxindex), append([]byte{0}, raw...))
 }
 
 // putPreorder writes a new pending preorder (the rules made sure none is
@@ -374,13 +358,9 @@ func (w *blockWriter) putPreorder(p *PreorderRecord) ([]byte, error) {
 }
 
 // consumePreorder deletes a pending preorder whose stored bytes are raw
-// (nil: created by this block).
+// (remove logs them, unless this block made the preorder).
 func (w *blockWriter) consumePreorder(p *PreorderRecord, raw []byte) error {
-	k := pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace})
-	if raw == nil {
-		return w.delete(k)
-	}
-	return w.remove(k, raw)
+	return w.remove(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), raw)
 }
 
 func (w *blockWriter) putNamespace(ns *storedNamespace) error {

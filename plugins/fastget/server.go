@@ -51,25 +51,24 @@ func (s *Server) Listen(dir string) (path string, token []byte, err error) {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
+	token = make([]byte, tokenSize)
+	if _, err := rand.Read(token); err != nil {
+		return "", nil, fmt.Errorf("fastget: token: %w", err)
+	}
 	d, err := os.MkdirTemp(dir, "zonemirror-fastget-")
 	if err != nil {
 		return "", nil, fmt.Errorf("fastget: %w", err)
 	}
 	path = filepath.Join(d, "s")
+	var ln net.Listener
 	if len(path) > maxSocketPath {
-		os.RemoveAll(d)
-		return "", nil, fmt.Errorf("fastget: socket path %s is longer than %d bytes", path, maxSocketPath)
+		err = fmt.Errorf("socket path %s is longer than %d bytes", path, maxSocketPath)
+	} else {
+		ln, err = net.Listen("unix", path)
 	}
-	ln, err := net.Listen("unix", path)
 	if err != nil {
 		os.RemoveAll(d)
 		return "", nil, fmt.Errorf("fastget: %w", err)
-	}
-	token = make([]byte, tokenSize)
-	if _, err := rand.Read(token); err != nil {
-		ln.Close()
-		os.RemoveAll(d)
-		return "", nil, fmt.Errorf("fastget: token: %w", err)
 	}
 	s.mu.Lock()
 	s.ln, s.dir, s.conns = ln, d, map[net.Conn]struct{}{}
@@ -79,20 +78,27 @@ func (s *Server) Listen(dir string) (path string, token []byte, err error) {
 	return path, token, nil
 }
 
+// removeSocket stops accepting and removes the socket and its directory,
+// once; s.mu is held.
+func (s *Server) removeSocket() error {
+	s.ln.Close()
+	if s.dir == "" {
+		return nil
+	}
+	err := os.RemoveAll(s.dir)
+	s.dir = ""
+	return err
+}
+
 // claim gives the socket to the first connection that sent the token: no
 // other is accepted, and the socket and its directory are removed at once
 // (so nothing is left behind, even after a kill -9).
 func (s *Server) claim() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.dir == "" {
-		return
-	}
-	s.ln.Close()
-	if err := os.RemoveAll(s.dir); err != nil {
+	if err := s.removeSocket(); err != nil {
 		s.Logger.Warn("removing the fast Get socket", "err", err)
 	}
-	s.dir = ""
 }
 
 // Close stops serving, ends every connection and removes the socket if
@@ -105,18 +111,13 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.ln.Close()
+	err := s.removeSocket()
 	for c := range s.conns {
 		c.Close()
 	}
-	dir := s.dir
-	s.dir = ""
 	s.mu.Unlock()
 	s.wg.Wait()
-	if dir != "" {
-		return os.RemoveAll(dir)
-	}
-	return nil
+	return err
 }
 
 func (s *Server) accept(ln net.Listener, token []byte) {

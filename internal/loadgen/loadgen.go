@@ -60,3 +60,16 @@ func (r Result) Quantile(q float64) time.Duration {
 	}
 	return r.Latencies[min(int(q*float64(len(r.Latencies))), len(r.Latencies)-1)]
 }
+
+// Reporter takes a benchmark's custom metrics (*testing.B does).
+type Reporter interface {
+	ReportMetric(n float64, unit string)
+}
+
+// Report gives rep the rate (ops/s) and the p50 and p99 latencies (p50-µs,
+// p99-µs): the figures the benchmarks print.
+func (r Result) Report(rep Reporter) {
+	rep.ReportMetric(r.Rate(), "ops/s")
+	rep.ReportMetric(float64(r.Quantile(0.5).Microseconds()), "p50-µs")
+	rep.ReportMetric(float64(r.Quantile(0.99).Microseconds()), "p99-µs")
+}

@@ -88,9 +88,7 @@ func BenchmarkGet(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportMetric(r.Rate(), "ops/s")
-			b.ReportMetric(float64(r.Quantile(0.5).Microseconds()), "p50-µs")
-			b.ReportMetric(float64(r.Quantile(0.99).Microseconds()), "p99-µs")
+			r.Report(b)
 		})
 	}
 }

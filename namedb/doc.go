@@ -1,6 +1,6 @@
 // Package namedb is the name database of zonemirror: the state that the
 // Blockstack operations on Bitcoin build up, kept exactly as the original
-// Blockstack Core keeps it, in an embedded SQLite database on disk.
+// Blockstack Core keeps it, in an embedded pebble key-value store on disk.
 //
 // # Where it sits
 //
@@ -30,7 +30,7 @@
 // name has a hash128, which preorders are pending, which hashes are
 // whitelisted — is kept complete in memory as well (index.go), loaded at
 // Open and changed only when a block commits, so a block's checks never
-// query SQLite for them. Decoded records of recently used names are kept
+// search the store for them. Decoded records of recently used names are kept
 // in a cache bounded in bytes (cache.go, WithRecordCache).
 //
 // # Concurrency
@@ -42,10 +42,10 @@
 //
 // # Durability
 //
-// SQLite in WAL mode with synchronous=NORMAL (pure Go, modernc.org/sqlite):
-// a process killed at any moment loses nothing it committed; a power loss
-// may lose the last blocks, which are re-applied from the chain because the
-// database stores the height and hash of every block it applied. WAL
-// checkpoints run on their own goroutine, off the commit path
-// (checkpoint.go).
+// One pebble batch per block, holding its state, consensus hash, height,
+// hash and an undo log (kv.go, store.go), written without a sync; the
+// store is synced every second (WithSyncEvery) and Durable reports the
+// height that is on disk. A killed process or a power loss loses at most
+// the last blocks, never part of one, and they are applied again from the
+// chain; Rewind replays undo logs, newest first.
 package namedb

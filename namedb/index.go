@@ -9,10 +9,10 @@ import (
 
 // The index is the part of the current state that the rules search by —
 // which names an owner has, which name has a hash128, which preorders are
-// pending — kept complete in memory. Asking SQLite these questions cost
-// most of a block's time (an indexed point or range query per check, and
+// pending — kept complete in memory. Asking the store these questions cost
+// most of a block's time when it was SQLite (an indexed query per check,
 // an index page written per new row); in memory they cost nanoseconds, and
-// the tables need no secondary indexes for them. The index is loaded when
+// the store needs no secondary keys for them. The index is loaded when
 // the database opens, changed only when a block commits (or a rewind
 // does), and read by the rules of the next block and by the queries.
 //

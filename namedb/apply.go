@@ -355,7 +355,16 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 
 // apiRecord merges extra fields into the JSON object of rec.
 func apiRecord(rec any, extra map[string]any) ([]byte, error) {
-	b, err := json.Marshal(rec)
+	var b []byte
+	var err error
+	switch r := rec.(type) {
+	case *NameRecord:
+		b, err = marshalName(r)
+	case *PreorderRecord:
+		b, err = marshalPreorder(r)
+	default:
+		b, err = json.Marshal(rec)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encode operation: %w", err)
 	}

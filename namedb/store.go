@@ -28,7 +28,7 @@ func corrupt(what string, k []byte) error {
 // changed, and the JSON of its NameRecord alone (the API's form, which the
 // operation row reuses).
 func encodeName(s *storedName, changed int64) ([]byte, []byte, error) {
-	rec, err := json.Marshal(s.NameRecord)
+	rec, err := marshalName(s.NameRecord)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode name %s: %w", s.Name, err)
 	}
@@ -350,7 +350,7 @@ func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord, raw []b
 // putPreorder writes a new pending preorder (the rules made sure none is
 // pending with its hash) and returns its JSON.
 func (w *blockWriter) putPreorder(p *PreorderRecord) ([]byte, error) {
-	js, err := json.Marshal(p)
+	js, err := marshalPreorder(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode preorder: %w", err)
 	}

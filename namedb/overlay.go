@@ -81,7 +81,7 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
-	_, again := e.over.names[s.Name]
+	prev, again := e.over.names[s.Name]
 	size, rec, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
 	if err != nil {
 		return err
@@ -91,7 +91,9 @@ func (e *engine) putName(ctx context.Context, s *storedName) error {
 		owner := string(s.Sender)
 		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
 		e.over.byHash128[s.NameHash128] = append(e.over.byHash128[s.NameHash128], s.Name)
-	} else if prev := e.over.names[s.Name]; string(prev.s.Sender) != string(s.Sender) {
+	} else if string(prev.s.Sender) != string(s.Sender) {
+		// a second write that changes the owner (a transfer after an
+		// update in one block): the new owner has the name from now on
 		owner := string(s.Sender)
 		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
 	}

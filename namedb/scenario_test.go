@@ -336,6 +336,18 @@ func TestScenarioSameBlock(t *testing.T) {
 	if info.Record.Address != bob.addr || *info.Record.ValueHash != *vh("bob 2") {
 		t.Fatalf("sequential ops: %+v", info.Record)
 	}
+
+	// A name its owner updated and then transferred in one block is not
+	// the old owner's for the rest of the block.
+	c.update(bob, "dup.test", *vh("bob 3"))
+	c.transfer(bob, "dup.test", alice, true)
+	c.update(bob, "dup.test", *vh("bob 4"))
+	c.update(alice, "dup.test", *vh("alice 5"))
+	c.expect(c.mine(), ok, ok, code(ErrNameNotFound), ok)
+	info, _ = c.db.Name(context.Background(), "dup.test")
+	if info.Record.Address != alice.addr || *info.Record.ValueHash != *vh("alice 5") {
+		t.Fatalf("after the transfer back: %+v", info.Record)
+	}
 }
 
 // namespace_preorder_reveal_import_ready, _multi_multikey_ready,

@@ -506,18 +506,6 @@ func (e *engine) inGrace(r *NameRecord, cur int64) bool {
 	return ok && cur >= expire && cur < renewal
 }
 
-// ownedNames returns the names owned by script that are alive and not
-// revoked at the last processed block.
-func (e *engine) ownedNames(ctx context.Context, script []byte) ([]string, error) {
-	var out []string
-	for _, r := range e.ownerRows(script) {
-		if e.alive(r.namespaceID, r.firstRegistered, r.lastRenewed, e.last) {
-			out = append(out, r.name)
-		}
-	}
-	return out, nil
-}
-
 // namesOwned is the original's get_num_names_owned: the live names of the
 // script plus the registrations of this block that went to it.
 func (e *engine) namesOwned(ctx context.Context, script []byte) (int, error) {

@@ -101,34 +101,34 @@ func (e *engine) putName(ctx context.Context, s *storedName) error {
 	return nil
 }
 
-// ownerRows returns the unrevoked names of an owner script, in name order.
-func (e *engine) ownerRows(script []byte) []nameRow {
-	var out []nameRow
-	for _, name := range e.db.idx.byOwner[string(script)] {
+// ownedNames returns the names owned by script that are alive and not
+// revoked at the last processed block, in no particular order: the names
+// of the committed state the block did not write, then those the block
+// wrote that script owns now.
+func (e *engine) ownedNames(_ context.Context, script []byte) ([]string, error) {
+	committed, written := e.db.idx.byOwner[string(script)], e.over.byOwner[string(script)]
+	out := make([]string, 0, len(committed)+len(written))
+	for _, name := range committed {
 		if _, ok := e.over.names[name]; ok {
 			continue
 		}
-		if n := e.db.idx.names[name]; !n.revoked {
-			out = append(out, n.row(name))
+		if n := e.db.idx.names[name]; !n.revoked && e.alive(n.namespaceID, n.firstRegistered, n.lastRenewed, e.last) {
+			out = append(out, name)
 		}
 	}
-	// Names the block wrote whose owner is, or was during the block, script
-	// (a name may be listed twice: the seen set keeps one).
-	var seen map[string]bool
-	for _, name := range e.over.byOwner[string(script)] {
-		if seen[name] {
+	// A name the block wrote may be listed twice (its owner was script
+	// more than once during the block).
+	fromBlock := len(out)
+	for _, name := range written {
+		r := e.over.names[name].s.NameRecord
+		if r.Revoked || !bytes.Equal(r.Sender, script) || slices.Contains(out[fromBlock:], name) {
 			continue
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		seen[name] = true
-		if r := e.over.names[name].s.NameRecord; !r.Revoked && bytes.Equal(r.Sender, script) {
-			out = append(out, entryOf(r, 0).row(name))
+		if e.alive(r.NamespaceID, r.FirstRegistered, r.LastRenewed, e.last) {
+			out = append(out, name)
 		}
 	}
-	slices.SortFunc(out, func(a, b nameRow) int { return compareStrings(a.name, b.name) })
-	return out
+	return out, nil
 }
 
 // hash128Rows returns the unrevoked names whose name_hash128 is h, in name

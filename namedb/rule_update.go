@@ -2,6 +2,7 @@ package namedb
 
 import (
 	"context"
+	"slices"
 
 	"github.com/zonemirror/zonemirror/namedb/consensus"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -59,10 +60,12 @@ func (e *engine) checkUpdate(ctx context.Context, op BlockOp, u *wire.NameUpdate
 	}, nil, nil
 }
 
-// resolveUpdate finds the name and consensus hash whose hash128 is h.
-// The hashes of a name with the window's consensus hashes are the same for
-// the whole block: they are computed once per name and block.
+// resolveUpdate finds the name and consensus hash whose hash128 is h,
+// trying names in name order (it sorts them). The hashes of a name with
+// the window's consensus hashes are the same for the whole block: they are
+// computed once per name and block.
 func (e *engine) resolveUpdate(names []string, h wire.Hash128) (string, wire.Hash128, bool) {
+	slices.Sort(names)
 	if e.windowCHs == nil {
 		for j := e.b - e.net.ConsensusWindow; j < e.b; j++ {
 			if ch, ok := e.db.chAt(j); ok {

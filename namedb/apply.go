@@ -167,8 +167,12 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if err := e.finish(ch, b.Hash, len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
+	batch, err := w.batch()
+	if err != nil {
+		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+	}
 	db.mu.Lock()
-	if err := w.b.Commit(pebble.NoSync); err != nil {
+	if err := batch.Commit(pebble.NoSync); err != nil {
 		db.mu.Unlock()
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}
@@ -211,7 +215,8 @@ func (e *engine) finish(ch wire.Hash128, hash [32]byte, ops int, verified bool) 
 	if err := e.w.create(chKey(ch, e.b), nil); err != nil {
 		return err
 	}
-	return e.w.b.Set(undoKey(e.b), e.w.undo, nil)
+	e.w.writes = append(e.w.writes, kvWrite{key: undoKey(e.b), val: e.w.undo})
+	return nil
 }
 
 // isCreation reports whether op is checked by the same-block pre-pass:

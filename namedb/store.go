@@ -1,10 +1,12 @@
 package namedb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -204,18 +206,50 @@ func encodeTx(h int64, vtx int, accepted bool) []byte {
 
 // --- the block writer ---
 
-// blockWriter collects a block's writes in one batch and logs, for every
-// key, the value it had before the block (absent or not), the first time
-// the block writes it. The log is written under the block's undo key.
+// blockWriter collects a block's writes, for one batch built in key order
+// at the end (batch), and logs, for every key, the value it had before the
+// block (absent or not), the first time the block writes it. The log is
+// written under the block's undo key. Keys and values handed to it must
+// not change afterwards.
 type blockWriter struct {
-	db   *DB
-	b    *pebble.Batch
-	seen map[string]bool
-	undo []byte
+	db     *DB
+	b      *pebble.Batch
+	seen   map[string]bool
+	undo   []byte
+	writes []kvWrite
+}
+
+// kvWrite is one write of a block, kept until the batch is built.
+type kvWrite struct {
+	key []byte
+	val []byte
+	del bool
 }
 
 func newBlockWriter(db *DB) *blockWriter {
 	return &blockWriter{db: db, b: db.kv.NewBatch(), seen: map[string]bool{}}
+}
+
+// batch puts the block's writes into its batch in key order, the last
+// write of a key winning, and returns the batch. In key order the
+// memtable finds each insertion point from the last one.
+func (w *blockWriter) batch() (*pebble.Batch, error) {
+	slices.SortStableFunc(w.writes, func(a, b kvWrite) int { return bytes.Compare(a.key, b.key) })
+	for i, x := range w.writes {
+		if i+1 < len(w.writes) && bytes.Equal(w.writes[i+1].key, x.key) {
+			continue
+		}
+		var err error
+		if x.del {
+			err = w.b.Delete(x.key, nil)
+		} else {
+			err = w.b.Set(x.key, x.val, nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return w.b, nil
 }
 
 // log records k's value before the block (present tells whether it had
@@ -251,7 +285,8 @@ func (w *blockWriter) set(k, v []byte) error {
 	if err := w.before(k); err != nil {
 		return err
 	}
-	return w.b.Set(k, v, nil)
+	w.writes = append(w.writes, kvWrite{key: k, val: v})
+	return nil
 }
 
 // create writes a key no earlier block wrote (the keys of this block's
@@ -260,7 +295,8 @@ func (w *blockWriter) create(k, v []byte) error {
 	if !w.seen[string(k)] {
 		w.log(k, false, nil)
 	}
-	return w.b.Set(k, v, nil)
+	w.writes = append(w.writes, kvWrite{key: k, val: v})
+	return nil
 }
 
 // replace writes k = v when the caller knows k's value before the block
@@ -269,7 +305,8 @@ func (w *blockWriter) replace(k, v []byte, present bool, old []byte) error {
 	if !w.seen[string(k)] {
 		w.log(k, present, old)
 	}
-	return w.b.Set(k, v, nil)
+	w.writes = append(w.writes, kvWrite{key: k, val: v})
+	return nil
 }
 
 // remove deletes k when the caller knows its value before the block.
@@ -277,7 +314,8 @@ func (w *blockWriter) remove(k, old []byte) error {
 	if !w.seen[string(k)] {
 		w.log(k, true, old)
 	}
-	return w.b.Delete(k, nil)
+	w.writes = append(w.writes, kvWrite{key: k, del: true})
+	return nil
 }
 
 // undoEntry is one key of an undo log and the value to put back.

@@ -106,6 +106,14 @@ func (s *server) Configure(ctx context.Context, req *driverpb.ConfigureRequest) 
 	return resp, nil
 }
 
+// getInto is a Driver that can read a value into a buffer of the caller's
+// (the disk driver): the fast socket then reuses one buffer per worker
+// instead of allocating a value per Get. It must give what Get gives, and
+// keep no reference to what it returns: the slice is the caller's.
+type getInto interface {
+	GetInto(ctx context.Context, key Key, buf []byte) ([]byte, error)
+}
+
 // offerFastGet opens the fast Get socket on d (s.mu held); it returns an
 // empty path when it cannot, and Gets go over gRPC.
 func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
@@ -114,6 +122,11 @@ func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
 		NotFound: func(err error) bool { return errors.Is(err, ErrNotFound) },
 		Reason:   Reason,
 		Logger:   logger,
+	}
+	if g, ok := d.(getInto); ok {
+		fast.GetInto = func(ctx context.Context, key [20]byte, buf []byte) ([]byte, error) {
+			return g.GetInto(ctx, Key(key), buf)
+		}
 	}
 	path, token, err := fast.Listen("")
 	if err != nil {

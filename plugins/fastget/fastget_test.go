@@ -134,6 +134,73 @@ func TestGet(t *testing.T) {
 	wg.Wait()
 }
 
+// With GetInto, workers reuse their buffers: values of every size, small
+// after large and past maxKeptBuffer, come back whole and unmixed, from
+// one caller (one worker) and from 16.
+func TestGetInto(t *testing.T) {
+	sizes := []int{1000, 3, 70 << 10, 10, 5000, 0, 64 << 10, 1}
+	value := func(k [20]byte) []byte {
+		v := bytes.Repeat([]byte{k[1]}, sizes[int(k[0])%len(sizes)])
+		if len(v) > 0 {
+			v[len(v)-1] = k[0] // the end shows a stale tail too
+		}
+		return v
+	}
+	var reused sync.Map // keys whose Get was handed a used buffer
+	s := &Server{
+		Get: func(context.Context, [20]byte) ([]byte, error) { return nil, errors.New("Get called, not GetInto") },
+		GetInto: func(_ context.Context, k [20]byte, buf []byte) ([]byte, error) {
+			if k[19] == 1 {
+				return nil, errMissing
+			}
+			if cap(buf) > 0 {
+				reused.Store(k, true)
+			}
+			v := value(k)
+			if cap(buf) >= len(v) {
+				return append(buf[:0], v...), nil
+			}
+			return v, nil
+		},
+		NotFound: func(err error) bool { return errors.Is(err, errMissing) },
+		Reason:   func(error) string { return "" },
+	}
+	c := dial(t, s)
+	ctx := context.Background()
+	check := func(k [20]byte) error {
+		v, err := c.Get(ctx, k)
+		if err != nil || !bytes.Equal(v, value(k)) {
+			return fmt.Errorf("key %x: %d bytes, want %d (%v)", k[:2], len(v), len(value(k)), err)
+		}
+		return nil
+	}
+	for i := range 3 * len(sizes) {
+		if err := check([20]byte{byte(i), byte(i * 7)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Get(ctx, [20]byte{19: 1}); !errors.Is(err, errMissing) {
+			t.Fatalf("missing key: %v", err)
+		}
+	}
+	n := 0
+	reused.Range(func(any, any) bool { n++; return true })
+	if n == 0 {
+		t.Fatal("no Get was handed a used buffer")
+	}
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 100 {
+				if err := check([20]byte{byte(g*13 + i), byte(g)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // A caller's deadline reaches the driver's Get; a caller that gives up
 // returns at once, and the connection goes on serving the others.
 func TestDeadlines(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -161,9 +162,22 @@ func (d *Disk) checkMarker() error {
 // path returns the file of key: records/ab/cd/abcd…(40 hex). Only the hex
 // spelling of a Key ever reaches the filesystem.
 func (d *Disk) path(key plugins.Key) (dir, file string) {
-	h := key.String()
-	dir = filepath.Join(d.records, h[0:2], h[2:4])
-	return dir, filepath.Join(dir, h)
+	var h [2 * len(key)]byte
+	hex.Encode(h[:], key[:])
+	// d.records is clean, so this is filepath.Join's answer, in one
+	// allocation (it is on every Get's path).
+	var b strings.Builder
+	b.Grow(len(d.records) + 7 + len(h))
+	b.WriteString(d.records)
+	b.WriteByte(filepath.Separator)
+	b.Write(h[0:2])
+	b.WriteByte(filepath.Separator)
+	b.Write(h[2:4])
+	n := b.Len()
+	b.WriteByte(filepath.Separator)
+	b.Write(h[:])
+	file = b.String()
+	return file[:n], file
 }
 
 // Get implements plugins.Driver.

@@ -242,3 +242,23 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// path spells a key's file as filepath.Join would, for any key, under a
+// relative and an absolute root.
+func TestPathIsJoin(t *testing.T) {
+	for _, root := range []string{"/var/lib/zm", "data", "/"} {
+		d := &Disk{records: filepath.Join(root, recordsDir)}
+		for i := range 300 {
+			var k plugins.Key
+			for j := range k {
+				k[j] = byte(i*31 + j*7)
+			}
+			h := k.String()
+			wantDir := filepath.Join(d.records, h[0:2], h[2:4])
+			dir, file := d.path(k)
+			if dir != wantDir || file != filepath.Join(wantDir, h) {
+				t.Fatalf("key %s under %s: %s, %s", h, root, dir, file)
+			}
+		}
+	}
+}

@@ -117,11 +117,24 @@ func (e *engine) ownedNames(_ context.Context, script []byte) ([]string, error) 
 		}
 	}
 	// A name the block wrote may be listed twice (its owner was script
-	// more than once during the block).
+	// more than once during the block): a short list is searched, a long
+	// one remembered.
 	fromBlock := len(out)
+	var seen map[string]bool
+	if len(written) > 32 {
+		seen = make(map[string]bool, len(written))
+	}
 	for _, name := range written {
 		r := e.over.names[name].s.NameRecord
-		if r.Revoked || !bytes.Equal(r.Sender, script) || slices.Contains(out[fromBlock:], name) {
+		if r.Revoked || !bytes.Equal(r.Sender, script) {
+			continue
+		}
+		if seen != nil {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+		} else if slices.Contains(out[fromBlock:], name) {
 			continue
 		}
 		if e.alive(r.NamespaceID, r.FirstRegistered, r.LastRenewed, e.last) {

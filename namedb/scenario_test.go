@@ -2,6 +2,7 @@ package namedb
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -281,6 +282,45 @@ func TestScenarioQuota(t *testing.T) {
 	c.transfer(bob, "b1.test", alice, true)
 	c.renew(alice, "a1.test", alice, 25_600_000, nil) // the renewed name counts itself
 	c.expect(c.mine(), code(ErrQuota), code(ErrQuota), code(ErrQuota))
+}
+
+// An owner whose names the block writes many times (more than the short
+// list ownedNames searches), one of them twice (away and back): each
+// counts once toward the quota.
+func TestScenarioQuotaManyWrites(t *testing.T) {
+	n := testNet()
+	n.MaxNamesPerSender = 41
+	c := newChain(t, n)
+	p := c.net.Wire
+	creator, launcher, alice, bob, carol, dave := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice"), newActor(p, "bob"), newActor(p, "carol"), newActor(p, "dave")
+	c.launch(creator, launcher, "test", 100)
+	names := make([]string, 40)
+	for i := range names {
+		names[i] = fmt.Sprintf("q%02d.test", i)
+		c.preorder(alice, names[i], alice, 102_400_000)
+	}
+	c.mustAccept(c.mine(), 40)
+	for _, name := range names {
+		c.register(alice, name, alice, nil)
+	}
+	c.mustAccept(c.mine(), 40)
+	c.claim(carol, "c1.test")
+	c.claim(dave, "d1.test")
+	for i, name := range names {
+		c.update(alice, name, *vh(fmt.Sprint("alice ", i)))
+	}
+	c.transfer(alice, names[0], bob, true)
+	c.transfer(bob, names[0], alice, true)
+	c.transfer(carol, "c1.test", alice, true) // alice has 40: the 41st is allowed
+	c.transfer(dave, "d1.test", alice, true)  // alice has 41
+	want := make([]*ErrorCode, 0, 44)
+	for range 43 {
+		want = append(want, ok)
+	}
+	c.expect(c.mine(), append(want, code(ErrQuota))...)
+	if c.owner(names[0]) != alice.addr || c.owner("c1.test") != alice.addr || c.owner("d1.test") != dave.addr {
+		t.Fatalf("owners: %s %s %s", c.owner(names[0]), c.owner("c1.test"), c.owner("d1.test"))
+	}
 }
 
 // name_pre_reg_collisions, name_pre_reg_dup_sameblock,

@@ -16,6 +16,13 @@
 // not encrypted: only the user the two processes run as can open it, and
 // every value is verified against its hash by the host.
 //
+// The driver's side answers with up to 64 Gets under way per connection,
+// on workers that live as long as it; with Server.GetInto each worker
+// reads values into a buffer of its own. It flushes its answers when no
+// other Get is under way, when 64 KiB are waiting, or 200 µs after the
+// first that waits. The host's side (Client) writes the requests of many
+// callers in one write when they queue up together.
+//
 // Wire format (little endian):
 //
 //	request:  id u32 | op u8 (1 = Get) | timeout_ms u32 (0: none) | key [20]

@@ -28,11 +28,12 @@ const maxCachedPreorders = 1 << 16
 
 // overlay is what the block has written so far.
 type overlay struct {
-	// names are the records written, with their JSON size; byOwner and
-	// byHash128 list them by every owner they had in the block and by
+	// names are the records written, with their JSON size; byOwner holds
+	// them under every owner they had in the block (a set, so a name that
+	// comes back to an owner is there once), byHash128 lists them by
 	// hash128.
 	names     map[string]written
-	byOwner   map[string][]string
+	byOwner   map[string]map[string]bool
 	byHash128 map[wire.Hash128][]string
 	// preorders are the preorders created (nil once consumed again in the
 	// block); consumed are the committed ones the block consumed.
@@ -52,7 +53,7 @@ type written struct {
 }
 
 func newOverlay() *overlay {
-	return &overlay{names: map[string]written{}, byOwner: map[string][]string{}, byHash128: map[wire.Hash128][]string{},
+	return &overlay{names: map[string]written{}, byOwner: map[string]map[string]bool{}, byHash128: map[wire.Hash128][]string{},
 		preorders: map[preorderKey]*pendingPreorder{},
 		consumed:  map[preorderKey]bool{}, read: map[preorderKey]*pendingPreorder{}}
 }
@@ -81,22 +82,22 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
-	prev, again := e.over.names[s.Name]
+	_, again := e.over.names[s.Name]
 	size, rec, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
 	if err != nil {
 		return err
 	}
 	e.over.names[s.Name] = written{s: s, size: size}
 	if !again {
-		owner := string(s.Sender)
-		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
 		e.over.byHash128[s.NameHash128] = append(e.over.byHash128[s.NameHash128], s.Name)
-	} else if string(prev.s.Sender) != string(s.Sender) {
-		// a second write that changes the owner (a transfer after an
-		// update in one block): the new owner has the name from now on
-		owner := string(s.Sender)
-		e.over.byOwner[owner] = append(e.over.byOwner[owner], s.Name)
 	}
+	// Every write files the name under its owner of now: a transfer after
+	// an update in one block gives the new owner the name from then on.
+	owner := string(s.Sender)
+	if e.over.byOwner[owner] == nil {
+		e.over.byOwner[owner] = map[string]bool{}
+	}
+	e.over.byOwner[owner][s.Name] = true
 	e.lastRecord, e.lastRecordJSON = s.NameRecord, rec
 	return nil
 }
@@ -104,7 +105,8 @@ func (e *engine) putName(ctx context.Context, s *storedName) error {
 // ownedNames returns the names owned by script that are alive and not
 // revoked at the last processed block, in no particular order: the names
 // of the committed state the block did not write, then those the block
-// wrote that script owns now.
+// wrote that script owns now (in map order: the callers count them, look
+// one up, or sort them).
 func (e *engine) ownedNames(_ context.Context, script []byte) ([]string, error) {
 	committed, written := e.db.idx.byOwner[string(script)], e.over.byOwner[string(script)]
 	out := make([]string, 0, len(committed)+len(written))
@@ -116,28 +118,9 @@ func (e *engine) ownedNames(_ context.Context, script []byte) ([]string, error) 
 			out = append(out, name)
 		}
 	}
-	// A name the block wrote may be listed twice (its owner was script
-	// more than once during the block): a short list is searched, a long
-	// one remembered.
-	fromBlock := len(out)
-	var seen map[string]bool
-	if len(written) > 32 {
-		seen = make(map[string]bool, len(written))
-	}
-	for _, name := range written {
+	for name := range written {
 		r := e.over.names[name].s.NameRecord
-		if r.Revoked || !bytes.Equal(r.Sender, script) {
-			continue
-		}
-		if seen != nil {
-			if seen[name] {
-				continue
-			}
-			seen[name] = true
-		} else if slices.Contains(out[fromBlock:], name) {
-			continue
-		}
-		if e.alive(r.NamespaceID, r.FirstRegistered, r.LastRenewed, e.last) {
+		if !r.Revoked && bytes.Equal(r.Sender, script) && e.alive(r.NamespaceID, r.FirstRegistered, r.LastRenewed, e.last) {
 			out = append(out, name)
 		}
 	}

@@ -215,7 +215,7 @@ func (e *engine) finish(ch wire.Hash128, hash [32]byte, ops int, verified bool) 
 	if err := e.w.create(chKey(ch, e.b), nil); err != nil {
 		return err
 	}
-	e.w.writes = append(e.w.writes, kvWrite{key: undoKey(e.b), val: e.w.undo})
+	e.w.putUndo(undoKey(e.b))
 	return nil
 }
 

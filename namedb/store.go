@@ -291,13 +291,7 @@ func (w *blockWriter) set(k, v []byte) error {
 
 // create writes a key no earlier block wrote (the keys of this block's
 // own operations, whitelist entries and block row), without reading it.
-func (w *blockWriter) create(k, v []byte) error {
-	if !w.seen[string(k)] {
-		w.log(k, false, nil)
-	}
-	w.writes = append(w.writes, kvWrite{key: k, val: v})
-	return nil
-}
+func (w *blockWriter) create(k, v []byte) error { return w.replace(k, v, false, nil) }
 
 // replace writes k = v when the caller knows k's value before the block
 // (present: whether it had one), saving the read.
@@ -316,6 +310,12 @@ func (w *blockWriter) remove(k, old []byte) error {
 	}
 	w.writes = append(w.writes, kvWrite{key: k, del: true})
 	return nil
+}
+
+// putUndo writes the block's undo log under k (itself not logged: a
+// rewind deletes it).
+func (w *blockWriter) putUndo(k []byte) {
+	w.writes = append(w.writes, kvWrite{key: k, val: w.undo})
 }
 
 // undoEntry is one key of an undo log and the value to put back.

@@ -151,12 +151,13 @@ func timeSync(b *testing.B, s *Syncer, st Store, tip int64) time.Duration {
 	start := time.Now()
 	go func() { done <- s.Run(ctx) }()
 	for {
-		if h, _ := st.Tip(); h >= tip {
+		h, _ := st.Tip()
+		if h >= tip {
 			break
 		}
 		select {
 		case err := <-done:
-			b.Fatalf("the syncer stopped at %d of %d: %v", func() int64 { h, _ := st.Tip(); return h }(), tip, err)
+			b.Fatalf("the syncer stopped at %d of %d: %v", h, tip, err)
 		case <-time.After(time.Millisecond):
 		}
 	}

@@ -252,39 +252,39 @@ func creationClaim(op *wire.TxOp) string {
 // creations that share their claim with another of the block can collide,
 // so only those are checked (in most blocks, none).
 func (e *engine) prePass(ctx context.Context, ops []BlockOp) error {
+	claimOf := make([]string, len(ops)) // "" for an operation that is no creation
 	claims := map[string]int{}
-	for _, op := range ops {
+	for i, op := range ops {
 		if isCreation(op.Tx) {
-			claims[creationClaim(op.Tx)]++
+			claimOf[i] = creationClaim(op.Tx)
+			claims[claimOf[i]]++
 		}
 	}
 	seen := map[string]bool{}
 	e.prepass = true
 	defer func() { e.prepass = false; e.registered = nil }()
-	for _, op := range ops {
-		if !isCreation(op.Tx) {
+	for i, op := range ops {
+		if claimOf[i] == "" {
 			continue
 		}
-		if claims[creationClaim(op.Tx)] < 2 {
-			if reg, ok := op.Tx.Op.(*wire.NameRegistration); ok && !reg.Renewal {
-				e.registered = append(e.registered, op.Tx.Sender)
+		if claims[claimOf[i]] >= 2 {
+			c, rerr, err := e.check(ctx, op)
+			if err != nil {
+				return err
 			}
-			continue
+			if rerr == nil {
+				if seen[c.claim] {
+					e.claimed[c.claim] = true
+				}
+				seen[c.claim] = true
+			}
 		}
-		c, rerr, err := e.check(ctx, op)
-		if err != nil {
-			return err
-		}
-		if reg, ok := op.Tx.Op.(*wire.NameRegistration); ok && !reg.Renewal {
+		// the senders of the creations so far, checked or not, count
+		// toward the quota of those after (a creation here is never a
+		// renewal)
+		if _, ok := op.Tx.Op.(*wire.NameRegistration); ok {
 			e.registered = append(e.registered, op.Tx.Sender)
 		}
-		if rerr != nil {
-			continue
-		}
-		if seen[c.claim] {
-			e.claimed[c.claim] = true
-		}
-		seen[c.claim] = true
 	}
 	return nil
 }

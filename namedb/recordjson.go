@@ -49,16 +49,7 @@ func marshalName(r *NameRecord) ([]byte, error) {
 	b = strconv.AppendInt(b, r.LastRenewed, 10)
 	b = append(b, `,"revoked":`...)
 	b = strconv.AppendBool(b, r.Revoked)
-	b = append(b, `,"op":`...)
-	b = appendJSONString(b, r.Op)
-	b = append(b, `,"opcode":`...)
-	b = appendJSONString(b, r.Opcode)
-	b = append(b, `,"txid":`...)
-	b = appendJSONString(b, r.TxID)
-	b = append(b, `,"vtxindex":`...)
-	b = strconv.AppendInt(b, int64(r.Vtxindex), 10)
-	b = append(b, `,"op_fee":`...)
-	b = strconv.AppendInt(b, r.OpFee.Int, 10)
+	b = appendOpFields(b, r.Op, r.Opcode, r.TxID, r.Vtxindex, r.OpFee)
 	b = append(b, `,"importer":`...)
 	b = appendHex(b, r.Importer)
 	b = append(b, `,"importer_address":`...)
@@ -111,19 +102,26 @@ func marshalPreorder(p *PreorderRecord) ([]byte, error) {
 	b = appendJSONString(b, p.Address)
 	b = append(b, `,"block_number":`...)
 	b = strconv.AppendInt(b, p.BlockNumber, 10)
-	b = append(b, `,"op":`...)
-	b = appendJSONString(b, p.Op)
-	b = append(b, `,"opcode":`...)
-	b = appendJSONString(b, p.Opcode)
-	b = append(b, `,"txid":`...)
-	b = appendJSONString(b, p.TxID)
-	b = append(b, `,"vtxindex":`...)
-	b = strconv.AppendInt(b, int64(p.Vtxindex), 10)
-	b = append(b, `,"op_fee":`...)
-	b = strconv.AppendInt(b, p.OpFee.Int, 10)
+	b = appendOpFields(b, p.Op, p.Opcode, p.TxID, p.Vtxindex, p.OpFee)
 	b = append(b, `,"burn_address":`...)
 	b = appendJSONString(b, p.BurnAddress)
 	return append(b, '}'), nil
+}
+
+// appendOpFields appends the fields both records have in this order, from
+// op to op_fee (an integer fee: a float one leaves the record to
+// encoding/json).
+func appendOpFields(b []byte, op, opcode, txid string, vtxindex int, fee Fee) []byte {
+	b = append(b, `,"op":`...)
+	b = appendJSONString(b, op)
+	b = append(b, `,"opcode":`...)
+	b = appendJSONString(b, opcode)
+	b = append(b, `,"txid":`...)
+	b = appendJSONString(b, txid)
+	b = append(b, `,"vtxindex":`...)
+	b = strconv.AppendInt(b, int64(vtxindex), 10)
+	b = append(b, `,"op_fee":`...)
+	return strconv.AppendInt(b, fee.Int, 10)
 }
 
 // appendJSONString appends s as encoding/json writes a string. Printable

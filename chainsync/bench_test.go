@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,6 +89,7 @@ func BenchmarkSync(b *testing.B) {
 	node, m := benchChain(b)
 	ctx := context.Background()
 	b.Run("raw-fetch", func(b *testing.B) {
+		var cpu cpuMeter
 		var blocks int64
 		var elapsed time.Duration
 		for b.Loop() {
@@ -96,6 +98,7 @@ func BenchmarkSync(b *testing.B) {
 				b.Fatal(err)
 			}
 			start := time.Now()
+			cpu.start(b, node)
 			for f := range n.fetch(ctx, 1, m.Tip, 64) {
 				if f.err != nil {
 					b.Fatal(f.err)
@@ -103,25 +106,32 @@ func BenchmarkSync(b *testing.B) {
 				blocks++
 			}
 			elapsed += time.Since(start)
+			cpu.stop(b, node)
 			n.close()
 		}
 		b.ReportMetric(float64(blocks)/elapsed.Seconds(), "blocks/s")
+		cpu.report(b, blocks)
 	})
 	// decode-only is the syncer itself (fetch, decode, extract, in height
 	// order) handing each block to a store that only records its tip: the
 	// most the sync could reach with a database that cost nothing.
 	b.Run("decode-only", func(b *testing.B) {
+		var cpu cpuMeter
 		var blocks int64
 		var elapsed time.Duration
 		for b.Loop() {
 			st := &tipStore{net: benchNet()}
 			st.tip = st.net.FirstBlock - 1
+			cpu.start(b, node)
 			elapsed += timeSync(b, New(Config{Node: nodeConfig(node), PollEvery: time.Millisecond}, st), st, m.Tip)
+			cpu.stop(b, node)
 			blocks += m.Tip
 		}
 		b.ReportMetric(float64(blocks)/elapsed.Seconds(), "blocks/s")
+		cpu.report(b, blocks)
 	})
 	b.Run("sync", func(b *testing.B) {
+		var cpu cpuMeter
 		var blocks, ops int64
 		var elapsed time.Duration
 		for b.Loop() {
@@ -130,7 +140,9 @@ func BenchmarkSync(b *testing.B) {
 				b.Fatal(err)
 			}
 			s := New(Config{Node: nodeConfig(node), PollEvery: time.Millisecond}, db)
+			cpu.start(b, node)
 			elapsed += timeSync(b, s, db, m.Tip)
+			cpu.stop(b, node)
 			blocks += m.Tip
 			ops += s.Status().Operations
 			if got := s.Status().Operations; got != m.Operations {
@@ -140,7 +152,46 @@ func BenchmarkSync(b *testing.B) {
 		}
 		b.ReportMetric(float64(blocks)/elapsed.Seconds(), "blocks/s")
 		b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
+		cpu.report(b, blocks)
 	})
+}
+
+// cpuMeter sums the processor time this process and btcd spend in the
+// timed spans of a benchmark, so that a run shows where the time of a
+// block goes: on 2 cores, the sum per block bounds the rate.
+type cpuMeter struct {
+	self, node         time.Duration
+	selfMark, nodeMark time.Duration
+}
+
+func (c *cpuMeter) start(b *testing.B, n *testbtcd.Node) {
+	c.selfMark, c.nodeMark = selfCPU(b), nodeCPU(b, n)
+}
+
+func (c *cpuMeter) stop(b *testing.B, n *testbtcd.Node) {
+	c.self += selfCPU(b) - c.selfMark
+	c.node += nodeCPU(b, n) - c.nodeMark
+}
+
+func (c *cpuMeter) report(b *testing.B, blocks int64) {
+	b.ReportMetric(float64(c.self.Microseconds())/float64(blocks), "self-µs/block")
+	b.ReportMetric(float64(c.node.Microseconds())/float64(blocks), "btcd-µs/block")
+}
+
+func selfCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func nodeCPU(b *testing.B, n *testbtcd.Node) time.Duration {
+	d, err := n.CPUTime()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
 }
 
 // timeSync runs s until st reaches tip and returns how long that took.

@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -319,4 +321,43 @@ func portOf(addr string) int {
 	var port int
 	fmt.Sscan(p, &port)
 	return port
+}
+
+// CPUTime is the processor time (user and system) the running btcd has
+// used so far, read from /proc: benchmarks use it to tell the node's share
+// of a run from their own. It fails where /proc is not Linux's or btcd is
+// not running.
+func (n *Node) CPUTime() (time.Duration, error) {
+	n.mu.Lock()
+	cmd := n.cmd
+	n.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return 0, errors.New("btcd is not running")
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("btcd's processor time: %w", err)
+	}
+	// The command name, in parentheses, may hold spaces: the fields
+	// counted by proc(5) start after its closing parenthesis.
+	i := bytes.LastIndexByte(raw, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("btcd's processor time: unexpected /proc stat %q", raw)
+	}
+	f := strings.Fields(string(raw[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("btcd's processor time: unexpected /proc stat %q", raw)
+	}
+	// utime and stime are fields 14 and 15 of proc(5), 12 and 13 here.
+	var ticks int64
+	for _, s := range f[11:13] {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("btcd's processor time: %w", err)
+		}
+		ticks += v
+	}
+	// Linux reports in USER_HZ, which is 100 on every architecture Go
+	// supports.
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }

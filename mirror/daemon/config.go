@@ -120,14 +120,18 @@ type DNSConfig struct {
 // DriverConfig is one storage tier (drivers[i]:), as plugins/host takes
 // it; Config is the driver's own keys.
 type DriverConfig struct {
-	Name      string         `yaml:"name"`
-	Driver    string         `yaml:"driver"`
-	Path      string         `yaml:"path"`
-	Args      []string       `yaml:"args"`
-	SHA256    string         `yaml:"sha256"`
-	InProcess bool           `yaml:"in_process"`
-	ReadOnly  bool           `yaml:"read_only"`
-	Config    map[string]any `yaml:"config"`
+	Name      string   `yaml:"name"`
+	Driver    string   `yaml:"driver"`
+	Path      string   `yaml:"path"`
+	Args      []string `yaml:"args"`
+	SHA256    string   `yaml:"sha256"`
+	InProcess bool     `yaml:"in_process"`
+	// MaxProcs is the driver process's GOMAXPROCS (drivers[i].max_procs:);
+	// -1 leaves Go's default. The default is a quarter of the cores, at
+	// least one (host.DefaultMaxProcs).
+	MaxProcs int            `yaml:"max_procs"`
+	ReadOnly bool           `yaml:"read_only"`
+	Config   map[string]any `yaml:"config"`
 	// Timeout bounds each call to the tier, e.g. "500ms"
 	// (drivers[i].timeout:). The default is 1 s.
 	Timeout string `yaml:"timeout"`
@@ -317,7 +321,7 @@ func (c *Config) hostConfigs() ([]host.DriverConfig, error) {
 		if d.Config == nil {
 			raw = []byte("{}")
 		}
-		out[i] = host.DriverConfig{Name: d.Name, Driver: d.Driver, Path: d.Path, Args: d.Args, SHA256: d.SHA256, InProcess: d.InProcess, Config: raw}
+		out[i] = host.DriverConfig{Name: d.Name, Driver: d.Driver, Path: d.Path, Args: d.Args, SHA256: d.SHA256, InProcess: d.InProcess, MaxProcs: d.MaxProcs, Config: raw}
 	}
 	return out, nil
 }

@@ -224,6 +224,13 @@ func TestConfig(t *testing.T) {
 	if c.Network != "mainnet" || c.HTTP.Listen != "127.0.0.1:6270" || c.DNS.Listen != "127.0.0.1:5353" || len(c.Drivers) != 1 || c.Drivers[0].Driver != "disk" {
 		t.Errorf("defaults %+v", c)
 	}
+	c, err = Load([]byte("drivers: [{name: a, driver: disk, max_procs: 2}, {name: b, driver: disk}]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hcs, err := c.hostConfigs(); err != nil || hcs[0].MaxProcs != 2 || hcs[1].MaxProcs != 0 {
+		t.Errorf("drivers[].max_procs reached the host as %+v (%v), want 2 and 0", hcs, err)
+	}
 	for _, tc := range []struct{ yaml, want string }{
 		{"network: testnet3", "network"},
 		{"node: {kind: electrum}", "node.kind"},

@@ -71,6 +71,14 @@ func targets() []target {
 			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableMTLS = true })
 			return hosttest.Start(b, h, diskConfig(b))
 		}},
+		// The driver's runtime on every core (max_procs: -1), not on the
+		// default quarter of them.
+		{"disk-plugin-allcores", func(b *testing.B) plugins.Driver {
+			h := hosttest.New(b, builtins, nil)
+			c := diskConfig(b)
+			c.MaxProcs = -1
+			return hosttest.Start(b, h, c)
+		}},
 
 		{"s3-minio-plugin", func(b *testing.B) plugins.Driver {
 			srv := sharedMinIO(b)

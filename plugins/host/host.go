@@ -25,8 +25,8 @@ type Options struct {
 	// is appended as the last argument. The default is this executable with
 	// the argument "driver": `zonemirror driver disk`.
 	Self []string
-	// Env is added to every driver's environment (which also inherits the
-	// host's). The default is nothing more.
+	// Env is added to every driver's environment, after the host's (an
+	// entry here wins over the host's). The default is nothing more.
 	Env []string
 	// Builtins open built-in drivers by kind; their keys are the valid
 	// values of DriverConfig.Driver. In-process tiers call them directly.
@@ -234,9 +234,25 @@ func (h *Host) command(c DriverConfig) *exec.Cmd {
 		args := append(append([]string{}, h.opts.Self[1:]...), c.Driver)
 		cmd = exec.Command(h.opts.Self[0], args...)
 	}
-	cmd.Env = append(cmd.Env, h.opts.Env...)
+	cmd.Env = driverEnv(os.Environ(), h.opts.Env, c.MaxProcs)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	return cmd
+}
+
+// driverEnv is a driver process's environment: the host's, then extra,
+// then GOMAXPROCS from maxProcs (DriverConfig.MaxProcs) unless it is -1.
+// Later entries win (os/exec keeps the last of a duplicated key), which is
+// why newClient tells go-plugin not to append the host's environment
+// after them.
+func driverEnv(hostEnv, extra []string, maxProcs int) []string {
+	env := append(append([]string{}, hostEnv...), extra...)
+	switch {
+	case maxProcs == 0:
+		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", DefaultMaxProcs()))
+	case maxProcs > 0:
+		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", maxProcs))
+	}
+	return env
 }
 
 // newClient returns the go-plugin client of one launch of c.
@@ -248,6 +264,7 @@ func (h *Host) newClient(c DriverConfig, logger *slog.Logger) *plugin.Client {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Logger:           newHCLogger(logger),
 		AutoMTLS:         !h.opts.DisableMTLS,
+		SkipHostEnv:      true, // command has put it first
 		StartTimeout:     h.opts.StartTimeout,
 	}
 	if c.SHA256 != "" {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -379,6 +380,57 @@ func TestInProcess(t *testing.T) {
 	}
 }
 
+// TestDriverMaxProcs launches drivers with each kind of max_procs under a
+// host whose environment has a GOMAXPROCS of its own, and reads what each
+// driver process was started with.
+func TestDriverMaxProcs(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "7")
+	t.Setenv("ZONEMIRROR_HOSTTEST_MARK", "from the host")
+	h := hosttest.New(t, builtins, nil)
+	for _, c := range []struct {
+		maxProcs int
+		want     string
+	}{
+		{0, fmt.Sprint(host.DefaultMaxProcs())},
+		{3, "3"},
+		{-1, "7"}, // the host's
+	} {
+		cfg := diskConfig(t, fmt.Sprintf("procs%d", c.maxProcs+1))
+		cfg.MaxProcs = c.maxProcs
+		p := hosttest.Start(t, h, cfg).(*host.Process)
+		env := processEnv(t, p.PID())
+		if got := env["GOMAXPROCS"]; got != c.want {
+			t.Errorf("max_procs %d: the driver has GOMAXPROCS=%q, want %q", c.maxProcs, got, c.want)
+		}
+		if got := env["ZONEMIRROR_HOSTTEST_MARK"]; got != "from the host" {
+			t.Errorf("max_procs %d: the driver did not inherit the host's environment (mark %q)", c.maxProcs, got)
+		}
+		if env["GORACE"] != "atexit_sleep_ms=0" { // from host.Options.Env
+			t.Errorf("max_procs %d: the driver lacks Options.Env (GORACE=%q)", c.maxProcs, env["GORACE"])
+		}
+	}
+	if want := max(1, runtime.NumCPU()/4); host.DefaultMaxProcs() != want {
+		t.Errorf("DefaultMaxProcs() = %d on %d cores, want %d", host.DefaultMaxProcs(), runtime.NumCPU(), want)
+	}
+}
+
+// processEnv is the environment process pid was started with; a key
+// given twice keeps its last value, as getenv does.
+func processEnv(t *testing.T, pid int) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{}
+	for _, kv := range strings.Split(string(raw), "\x00") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
 func TestValidate(t *testing.T) {
 	exe := os.Args[0]
 	kinds := map[string]bool{"disk": true, "s3": true}
@@ -387,7 +439,7 @@ func TestValidate(t *testing.T) {
 		cfgs []host.DriverConfig
 		want string // in the error; "" = valid
 	}{
-		{[]host.DriverConfig{ok, {Name: "b", Path: exe, SHA256: strings.Repeat("ab", 32)}, {Name: "c", Driver: "s3", InProcess: true}}, ""},
+		{[]host.DriverConfig{ok, {Name: "b", Path: exe, SHA256: strings.Repeat("ab", 32), MaxProcs: -1}, {Name: "c", Driver: "s3", InProcess: true}, {Name: "d", Driver: "disk", MaxProcs: 4}}, ""},
 		{[]host.DriverConfig{{Name: "", Driver: "disk"}}, "drivers[0].name"},
 		{[]host.DriverConfig{{Name: "Big", Driver: "disk"}}, "drivers[0].name"},
 		{[]host.DriverConfig{ok, ok}, "drivers[1].name: \"a\" is also the name of drivers[0]"},
@@ -395,6 +447,8 @@ func TestValidate(t *testing.T) {
 		{[]host.DriverConfig{{Name: "a", Driver: "disk", Path: exe}}, "drivers[0].path"},
 		{[]host.DriverConfig{{Name: "a", Driver: "tape"}}, "drivers[0].driver: \"tape\" is not a built-in driver (built in: disk, s3)"},
 		{[]host.DriverConfig{{Name: "a", Path: exe, InProcess: true}}, "drivers[0].in_process"},
+		{[]host.DriverConfig{{Name: "a", Driver: "disk", MaxProcs: -2}}, "drivers[0].max_procs: -2 is not a number of cores"},
+		{[]host.DriverConfig{{Name: "a", Driver: "disk", InProcess: true, MaxProcs: 2}}, "drivers[0].max_procs: an in-process driver"},
 		{[]host.DriverConfig{{Name: "a", Driver: "disk", SHA256: "00"}}, "drivers[0].sha256"},
 		{[]host.DriverConfig{{Name: "a", Path: exe, SHA256: "xyz"}}, "drivers[0].sha256: want 64 hex"},
 		{[]host.DriverConfig{{Name: "a", Path: "/nonexistent/driver"}}, "drivers[0].path"},

@@ -126,9 +126,8 @@ type DriverConfig struct {
 	Args      []string `yaml:"args"`
 	SHA256    string   `yaml:"sha256"`
 	InProcess bool     `yaml:"in_process"`
-	// MaxProcs is the driver process's GOMAXPROCS (drivers[i].max_procs:);
-	// -1 leaves Go's default. The default is a quarter of the cores, at
-	// least one (host.DefaultMaxProcs).
+	// MaxProcs, when above 0, is the driver process's GOMAXPROCS
+	// (drivers[i].max_procs:). The default (0) leaves Go's: every core.
 	MaxProcs int            `yaml:"max_procs"`
 	ReadOnly bool           `yaml:"read_only"`
 	Config   map[string]any `yaml:"config"`

@@ -71,12 +71,12 @@ func targets() []target {
 			h := hosttest.New(b, builtins, func(o *host.Options) { o.DisableMTLS = true })
 			return hosttest.Start(b, h, diskConfig(b))
 		}},
-		// The driver's runtime on every core (max_procs: -1), not on the
-		// default quarter of them.
-		{"disk-plugin-allcores", func(b *testing.B) plugins.Driver {
+		// The driver's runtime on one core (max_procs: 1), not on every
+		// core.
+		{"disk-plugin-maxprocs1", func(b *testing.B) plugins.Driver {
 			h := hosttest.New(b, builtins, nil)
 			c := diskConfig(b)
-			c.MaxProcs = -1
+			c.MaxProcs = 1
 			return hosttest.Start(b, h, c)
 		}},
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"runtime"
 )
 
 // DriverConfig is one tier's driver in the host's config.
@@ -32,22 +31,17 @@ type DriverConfig struct {
 	// boundary (no isolation, no restart), for the last bit of speed. The
 	// default is false: out of process.
 	InProcess bool `json:"in_process,omitempty" yaml:"in_process,omitempty"`
-	// MaxProcs is how many cores the driver process's Go runtime runs code
-	// on at once: it is set as GOMAXPROCS in the driver's environment,
-	// over any the host has. -1 sets nothing (Go's default of every core,
-	// or the host's own GOMAXPROCS). The default (0) is DefaultMaxProcs():
-	// a driver mostly waits for disks and networks, which takes no core,
-	// and on a small machine a driver runtime that spins looking for work
-	// takes cores from the host (plugins/README.md has the figures).
+	// MaxProcs, when above 0, is how many cores the driver process's Go
+	// runtime runs code on at once: it is set as GOMAXPROCS in the driver's
+	// environment, over any the host has. The default (0) sets nothing:
+	// Go's default of every core, or the host's own GOMAXPROCS. On a small
+	// machine 1 speeds up Gets and slows down Puts (plugins/README.md has
+	// the figures).
 	MaxProcs int `json:"max_procs,omitempty" yaml:"max_procs,omitempty"`
 	// Config is handed to the driver unchanged (its own keys, see the
 	// driver's README). The default is an empty object.
 	Config json.RawMessage `json:"config,omitempty" yaml:"-"`
 }
-
-// DefaultMaxProcs is the GOMAXPROCS of a driver process whose MaxProcs is
-// 0: a quarter of the machine's cores, at least one.
-func DefaultMaxProcs() int { return max(1, runtime.NumCPU()/4) }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
@@ -73,8 +67,8 @@ func Validate(cfgs []DriverConfig, builtins map[string]bool) error {
 			return fmt.Errorf("%s: %q is not a built-in driver (built in: %s)", at("driver"), c.Driver, kinds(builtins))
 		case c.Driver == "" && c.InProcess:
 			return fmt.Errorf("%s: only built-in drivers run in-process", at("in_process"))
-		case c.MaxProcs < -1:
-			return fmt.Errorf("%s: %d is not a number of cores (-1 for Go's default, 0 for %d)", at("max_procs"), c.MaxProcs, DefaultMaxProcs())
+		case c.MaxProcs < 0:
+			return fmt.Errorf("%s: %d is not a number of cores (0 for Go's default)", at("max_procs"), c.MaxProcs)
 		case c.InProcess && c.MaxProcs != 0:
 			return fmt.Errorf("%s: an in-process driver runs on the host's cores", at("max_procs"))
 		case c.Driver != "" && (c.SHA256 != "" || len(c.Args) > 0):

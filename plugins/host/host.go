@@ -240,16 +240,13 @@ func (h *Host) command(c DriverConfig) *exec.Cmd {
 }
 
 // driverEnv is a driver process's environment: the host's, then extra,
-// then GOMAXPROCS from maxProcs (DriverConfig.MaxProcs) unless it is -1.
+// then GOMAXPROCS=maxProcs (DriverConfig.MaxProcs) when maxProcs > 0.
 // Later entries win (os/exec keeps the last of a duplicated key), which is
 // why newClient tells go-plugin not to append the host's environment
 // after them.
 func driverEnv(hostEnv, extra []string, maxProcs int) []string {
 	env := append(append([]string{}, hostEnv...), extra...)
-	switch {
-	case maxProcs == 0:
-		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", DefaultMaxProcs()))
-	case maxProcs > 0:
+	if maxProcs > 0 {
 		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", maxProcs))
 	}
 	return env

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -391,11 +390,11 @@ func TestDriverMaxProcs(t *testing.T) {
 		maxProcs int
 		want     string
 	}{
-		{0, fmt.Sprint(host.DefaultMaxProcs())},
+		{0, "7"}, // the host's
+		{1, "1"},
 		{3, "3"},
-		{-1, "7"}, // the host's
 	} {
-		cfg := diskConfig(t, fmt.Sprintf("procs%d", c.maxProcs+1))
+		cfg := diskConfig(t, fmt.Sprintf("procs%d", c.maxProcs))
 		cfg.MaxProcs = c.maxProcs
 		p := hosttest.Start(t, h, cfg).(*host.Process)
 		env := processEnv(t, p.PID())
@@ -408,9 +407,6 @@ func TestDriverMaxProcs(t *testing.T) {
 		if env["GORACE"] != "atexit_sleep_ms=0" { // from host.Options.Env
 			t.Errorf("max_procs %d: the driver lacks Options.Env (GORACE=%q)", c.maxProcs, env["GORACE"])
 		}
-	}
-	if want := max(1, runtime.NumCPU()/4); host.DefaultMaxProcs() != want {
-		t.Errorf("DefaultMaxProcs() = %d on %d cores, want %d", host.DefaultMaxProcs(), runtime.NumCPU(), want)
 	}
 }
 
@@ -439,7 +435,7 @@ func TestValidate(t *testing.T) {
 		cfgs []host.DriverConfig
 		want string // in the error; "" = valid
 	}{
-		{[]host.DriverConfig{ok, {Name: "b", Path: exe, SHA256: strings.Repeat("ab", 32), MaxProcs: -1}, {Name: "c", Driver: "s3", InProcess: true}, {Name: "d", Driver: "disk", MaxProcs: 4}}, ""},
+		{[]host.DriverConfig{ok, {Name: "b", Path: exe, SHA256: strings.Repeat("ab", 32), MaxProcs: 1}, {Name: "c", Driver: "s3", InProcess: true}, {Name: "d", Driver: "disk", MaxProcs: 4}}, ""},
 		{[]host.DriverConfig{{Name: "", Driver: "disk"}}, "drivers[0].name"},
 		{[]host.DriverConfig{{Name: "Big", Driver: "disk"}}, "drivers[0].name"},
 		{[]host.DriverConfig{ok, ok}, "drivers[1].name: \"a\" is also the name of drivers[0]"},
@@ -447,7 +443,7 @@ func TestValidate(t *testing.T) {
 		{[]host.DriverConfig{{Name: "a", Driver: "disk", Path: exe}}, "drivers[0].path"},
 		{[]host.DriverConfig{{Name: "a", Driver: "tape"}}, "drivers[0].driver: \"tape\" is not a built-in driver (built in: disk, s3)"},
 		{[]host.DriverConfig{{Name: "a", Path: exe, InProcess: true}}, "drivers[0].in_process"},
-		{[]host.DriverConfig{{Name: "a", Driver: "disk", MaxProcs: -2}}, "drivers[0].max_procs: -2 is not a number of cores"},
+		{[]host.DriverConfig{{Name: "a", Driver: "disk", MaxProcs: -1}}, "drivers[0].max_procs: -1 is not a number of cores"},
 		{[]host.DriverConfig{{Name: "a", Driver: "disk", InProcess: true, MaxProcs: 2}}, "drivers[0].max_procs: an in-process driver"},
 		{[]host.DriverConfig{{Name: "a", Driver: "disk", SHA256: "00"}}, "drivers[0].sha256"},
 		{[]host.DriverConfig{{Name: "a", Path: exe, SHA256: "xyz"}}, "drivers[0].sha256: want 64 hex"},

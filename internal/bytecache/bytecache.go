@@ -47,27 +47,35 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 	return e.val, true
 }
 
-// Put stores v, counted as size bytes, under k; a value larger than the
-// whole cache is not kept.
+// Put stores v, counted as size bytes, under k. A value larger than the
+// whole cache is not kept (and k's older value, if any, is dropped). The
+// entry put is never the one evicted to make room for it.
 func (c *Cache[K, V]) Put(k K, v V, size int64) {
 	if size > c.max {
+		c.Delete(k)
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el := c.m[k]; el != nil {
-		e := el.Value.(*entry[K, V])
+	put := c.m[k]
+	if put != nil {
+		e := put.Value.(*entry[K, V])
 		c.bytes += size - e.size
 		e.val, e.size = v, size
-		c.lru.MoveToFront(el)
+		c.lru.MoveToFront(put)
 	} else {
-		c.m[k] = c.lru.PushFront(&entry[K, V]{key: k, val: v, size: size})
+		put = c.lru.PushFront(&entry[K, V]{key: k, val: v, size: size})
+		c.m[k] = put
 		c.bytes += size
 	}
 	for c.bytes > c.max {
 		el := c.lru.Back()
 		e := el.Value.(*entry[K, V])
-		if e.used.Load() && el != c.lru.Front() {
+		// A used entry gets its second chance, and the one put waits at
+		// the front while the others pass: entries that had their chance
+		// move ahead of it, so it can reach the back. Since it fits, the
+		// loop ends before only it is left.
+		if el == put || e.used.Load() {
 			e.used.Store(false)
 			c.lru.MoveToFront(el)
 			continue

@@ -18,7 +18,10 @@
 //     SERVFAIL (it cannot answer now), never a wrong NXDOMAIN.
 //
 // A zone file that does not parse as DNS answers with the records read
-// before the error (it is still served whole over HTTP).
+// before the error (it is still served whole over HTTP). Whoever registered
+// a name wrote its zone file, so reading one is bounded: $INCLUDE is
+// refused, $GENERATE lines are dropped (BIND's, not Blockstack's: 30 bytes
+// of it make 65,536 records), and at most 8,192 records are read.
 //
 // # Protecting the server
 //

@@ -515,19 +515,58 @@ func (s *Server) records(name string) ([]dns.RR, error) {
 // and mean the absolute name (as Blockstack's own parser reads it); RFC
 // 1035 would read it relative to the current origin. Such an $ORIGIN is
 // made absolute first.
+//
+// A zone file is written by whoever registered the name, so Parse bounds
+// its work: $INCLUDE is refused, $GENERATE lines (BIND's, which Blockstack
+// zone files do not have, and which turn 30 bytes into 65,536 records) are
+// dropped, and reading stops after maxRecords records.
 func Parse(name string, zonefile []byte, defaultTTL uint32) []dns.RR {
 	origin := dns.Fqdn(strings.ToLower(name))
-	zp := dns.NewZoneParser(strings.NewReader(absoluteOrigins(string(zonefile))), origin, "")
+	zp := dns.NewZoneParser(strings.NewReader(absoluteOrigins(dropGenerate(string(zonefile)))), origin, "")
 	zp.SetDefaultTTL(defaultTTL)
 	zp.SetIncludeAllowed(false)
 	var out []dns.RR
-	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+	n := 0
+	for rr, ok := zp.Next(); ok && n < maxRecords; rr, ok = zp.Next() {
+		n++
 		h := strings.ToLower(rr.Header().Name)
 		if h == origin || strings.HasSuffix(h, "."+origin) {
 			out = append(out, rr)
 		}
 	}
 	return out
+}
+
+// maxRecords bounds the records Parse reads from one zone file: more than
+// a zone file of the largest size a network allows (40,960 bytes) can hold
+// at one record per 7-byte line.
+const maxRecords = 8192
+
+// dropGenerate removes the $GENERATE directives of a zone file. The zone
+// parser drops a carriage return outside quotes (so "$GEN\rERATE" is a
+// directive to it): they are removed first, so that every directive is
+// seen here as the parser will see it.
+func dropGenerate(zf string) string {
+	if !strings.Contains(strings.ToUpper(zf), "GEN") {
+		return zf
+	}
+	lines := strings.Split(strings.ReplaceAll(zf, "\r", ""), "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if !strings.EqualFold(firstToken(l), "$GENERATE") {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// firstToken is the start of a line up to the first byte that ends a
+// token for the zone parser.
+func firstToken(s string) string {
+	if i := strings.IndexAny(s, " \t;()\""); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // absoluteOrigins adds the final dot to $ORIGIN names that lack it.

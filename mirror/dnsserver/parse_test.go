@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
+
+	"github.com/zonemirror/zonemirror/internal/testmirror"
 )
 
 // TestParseDropsGenerate: $GENERATE, which Blockstack zone files do not
@@ -46,5 +48,20 @@ func TestParseBounded(t *testing.T) {
 	}
 	if rrs[maxRecords-1].Header().Name != fmt.Sprintf("r%d.a.id.", maxRecords-1) {
 		t.Fatalf("the last record read is %s", rrs[maxRecords-1])
+	}
+}
+
+// TestSharedRelativeZonefile: two names with one zone file that names its
+// records relative to the origin each answer with their own records (the
+// parsed records depend on the name as well as the zone file).
+func TestSharedRelativeZonefile(t *testing.T) {
+	zf := []byte("$TTL 3600\n@ IN A 192.0.2.1\nwww IN A 192.0.2.2\n")
+	f := testmirror.New(t, map[string][]byte{"first.id": zf, "second.id": zf})
+	s := New(f.Mirror, f.Chain.DB, Options{})
+	for _, q := range []string{"first.id.", "www.first.id.", "second.id.", "www.second.id."} {
+		c := s.lookup(q, dns.TypeA)
+		if c.rcode != dns.RcodeSuccess || len(c.answer) != 1 {
+			t.Errorf("%s A: rcode %s, %d answers; want one record", q, dns.RcodeToString[c.rcode], len(c.answer))
+		}
 	}
 }

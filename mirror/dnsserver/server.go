@@ -70,7 +70,7 @@ type Server struct {
 		tip  int64
 		list map[string]bool
 	}
-	parsed  *bytecache.Cache[wire.Hash160, []dns.RR]
+	parsed  *bytecache.Cache[parsedKey, []dns.RR]
 	answers *bytecache.Cache[answerKey, *cached]
 
 	limMu    sync.Mutex
@@ -127,7 +127,7 @@ func New(m *mirror.Mirror, ns Namespaces, opts Options) *Server {
 		opts.CacheBytes = 32 << 20
 	}
 	return &Server{m: m, ns: ns, opts: opts, sem: make(chan struct{}, opts.MaxConcurrent), limiters: map[netip.Addr]*limiter{},
-		parsed: bytecache.New[wire.Hash160, []dns.RR](opts.CacheBytes), answers: bytecache.New[answerKey, *cached](opts.CacheBytes)}
+		parsed: bytecache.New[parsedKey, []dns.RR](opts.CacheBytes), answers: bytecache.New[answerKey, *cached](opts.CacheBytes)}
 }
 
 // Serve answers on conn (UDP) and ln (TCP) until ctx ends.
@@ -483,6 +483,17 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 	return c
 }
 
+// parsedKey names a zone file's records as read for one name: the same
+// zone file gives other records under another origin.
+type parsedKey struct {
+	hash wire.Hash160
+	name string
+}
+
+// rrSize approximates the memory of a parsed record beyond the zone file's
+// text.
+const rrSize = 128
+
 // records returns the parsed records of name's zone file, keeping only
 // those inside the name's own domain.
 func (s *Server) records(name string) ([]dns.RR, error) {
@@ -495,7 +506,8 @@ func (s *Server) records(name string) ([]dns.RR, error) {
 		return nil, nil // a name without a zone file has no records
 	}
 	h := *info.Record.ValueHash
-	if rrs, ok := s.parsed.Get(h); ok {
+	k := parsedKey{h, name}
+	if rrs, ok := s.parsed.Get(k); ok {
 		return rrs, nil
 	}
 	zf, err := s.m.Zonefile(ctx, h)
@@ -503,13 +515,13 @@ func (s *Server) records(name string) ([]dns.RR, error) {
 		return nil, err
 	}
 	rrs := Parse(name, zf, s.opts.TTL)
-	s.parsed.Put(h, rrs, int64(2*len(zf)+64))
+	s.parsed.Put(k, rrs, int64(2*len(zf)+64+rrSize*len(rrs)))
 	return rrs, nil
 }
 
 // Parse reads a zone file with name as its origin and returns its records
 // inside name's domain, up to the first syntax error. Zone files are
-// immutable: the result can be kept by hash.
+// immutable: the result can be kept by hash and name.
 //
 // Blockstack zone files write "$ORIGIN muneeb.id" without the final dot
 // and mean the absolute name (as Blockstack's own parser reads it); RFC

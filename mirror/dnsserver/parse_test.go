@@ -65,3 +65,26 @@ func TestSharedRelativeZonefile(t *testing.T) {
 		}
 	}
 }
+
+// TestTCPAnswerOverMaxSize: an answer larger than a DNS message can be
+// (65,535 bytes) is sent over TCP truncated to what fits, with TC set,
+// instead of not at all.
+func TestTCPAnswerOverMaxSize(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("$ORIGIN huge.id\n$TTL 300\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "@ IN TXT \"record %04d, with text enough to make the whole answer large\"\n", i)
+	}
+	f := startWith(t, Options{}, map[string][]byte{"huge.id": []byte(b.String())})
+	for range 2 { // the second answer may come from the cache
+		r := f.ask(t, "tcp", 0, "huge.id", dns.TypeTXT)
+		if r.Rcode != dns.RcodeSuccess || !r.Truncated || len(r.Answer) < 500 || len(r.Answer) >= 3000 {
+			t.Fatalf("rcode %s, truncated %v, %d answers; want part of the 3,000 records, marked truncated",
+				dns.RcodeToString[r.Rcode], r.Truncated, len(r.Answer))
+		}
+		r.Compress = true // as it came: Len counts uncompressed otherwise
+		if n := r.Len(); n > dns.MaxMsgSize {
+			t.Fatalf("an answer of %d bytes", n)
+		}
+	}
+}

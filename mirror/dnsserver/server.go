@@ -219,6 +219,12 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 			resp.Truncate(size)
 		}
 		b, err := resp.Pack()
+		if err == nil && len(b) > dns.MaxMsgSize {
+			// Too large for any DNS message (the TCP writer would refuse
+			// it and the client would hear nothing): what fits, with TC.
+			resp.Truncate(dns.MaxMsgSize)
+			b, err = resp.Pack()
+		}
 		if err != nil {
 			resp = new(dns.Msg)
 			resp.SetRcode(req, dns.RcodeServerFailure)

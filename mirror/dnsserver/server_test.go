@@ -31,7 +31,13 @@ type dnsFixture struct {
 
 func start(t *testing.T, opts Options) *dnsFixture {
 	t.Helper()
-	f := testmirror.New(t, map[string][]byte{"big.id": big, "broken.id": broken, "evil.id": evil})
+	return startWith(t, opts, map[string][]byte{"big.id": big, "broken.id": broken, "evil.id": evil})
+}
+
+// startWith serves names with the zone files zfs.
+func startWith(t *testing.T, opts Options, zfs map[string][]byte) *dnsFixture {
+	t.Helper()
+	f := testmirror.New(t, zfs)
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

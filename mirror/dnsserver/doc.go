@@ -28,9 +28,10 @@
 // Answers are cached by the name's version, so a hot name costs a copy
 // and a pack; responses over the client's UDP size (512, or its EDNS0 size)
 // are truncated so it retries over TCP (and an answer over 65,535 bytes,
-// the most a DNS message holds, is truncated over TCP too); at most MaxConcurrent queries are
-// answered at once; and each client address gets RatePerClient queries a
-// second (with a burst), beyond which it is REFUSED, so one busy client
-// cannot starve the rest. Negative answers carry the SOA, whose minimum
-// (NegativeTTL) tells resolvers how long to cache them (RFC 2308).
+// the most a DNS message holds, is truncated over TCP too); at most
+// MaxConcurrent queries are answered at once; and each client address gets
+// RatePerClient queries a second (with a burst), beyond which it is
+// REFUSED, so one busy client cannot starve the rest. Negative answers
+// carry the SOA, whose minimum (NegativeTTL) tells resolvers how long to
+// cache them (RFC 2308).
 package dnsserver

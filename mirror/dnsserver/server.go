@@ -217,14 +217,12 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		}
 		if udp {
 			resp.Truncate(size)
+		} else {
+			// Over TCP, the most a DNS message holds (the TCP writer
+			// refuses more, and the client would hear nothing).
+			resp.Truncate(dns.MaxMsgSize)
 		}
 		b, err := resp.Pack()
-		if err == nil && len(b) > dns.MaxMsgSize {
-			// Too large for any DNS message (the TCP writer would refuse
-			// it and the client would hear nothing): what fits, with TC.
-			resp.Truncate(dns.MaxMsgSize)
-			b, err = resp.Pack()
-		}
 		if err != nil {
 			resp = new(dns.Msg)
 			resp.SetRcode(req, dns.RcodeServerFailure)
@@ -540,7 +538,7 @@ func (s *Server) records(name string) ([]dns.RR, error) {
 // dropped, and reading stops after maxRecords records.
 func Parse(name string, zonefile []byte, defaultTTL uint32) []dns.RR {
 	origin := dns.Fqdn(strings.ToLower(name))
-	zp := dns.NewZoneParser(strings.NewReader(absoluteOrigins(dropGenerate(string(zonefile)))), origin, "")
+	zp := dns.NewZoneParser(strings.NewReader(directives(string(zonefile))), origin, "")
 	zp.SetDefaultTTL(defaultTTL)
 	zp.SetIncludeAllowed(false)
 	var out []dns.RR
@@ -560,20 +558,25 @@ func Parse(name string, zonefile []byte, defaultTTL uint32) []dns.RR {
 // at one record per 7-byte line.
 const maxRecords = 8192
 
-// dropGenerate removes the $GENERATE directives of a zone file. The zone
-// parser drops a carriage return outside quotes (so "$GEN\rERATE" is a
-// directive to it): they are removed first, so that every directive is
-// seen here as the parser will see it.
-func dropGenerate(zf string) string {
-	if !strings.Contains(strings.ToUpper(zf), "GEN") {
-		return zf
+// directives rewrites, in one pass over the lines, the directives the zone
+// parser would read otherwise than Blockstack: an $ORIGIN name without its
+// final dot is made absolute, and $GENERATE lines are dropped. The parser
+// discards a carriage return outside quotes (so "$GEN\rERATE" is a
+// directive to it): a line's first token is compared without them.
+func directives(zf string) string {
+	if !strings.Contains(zf, "$") {
+		return zf // every directive starts with one
 	}
-	lines := strings.Split(strings.ReplaceAll(zf, "\r", ""), "\n")
+	lines := strings.Split(zf, "\n")
 	kept := lines[:0]
 	for _, l := range lines {
-		if !strings.EqualFold(firstToken(l), "$GENERATE") {
-			kept = append(kept, l)
+		if strings.EqualFold(firstToken(strings.ReplaceAll(l, "\r", "")), "$GENERATE") {
+			continue
 		}
+		if f := strings.Fields(l); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") && !strings.HasSuffix(f[1], ".") {
+			l = strings.Replace(l, f[1], f[1]+".", 1)
+		}
+		kept = append(kept, l)
 	}
 	return strings.Join(kept, "\n")
 }
@@ -585,19 +588,4 @@ func firstToken(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// absoluteOrigins adds the final dot to $ORIGIN names that lack it.
-func absoluteOrigins(zf string) string {
-	if !strings.Contains(zf, "$ORIGIN") && !strings.Contains(strings.ToUpper(zf), "$ORIGIN") {
-		return zf
-	}
-	lines := strings.Split(zf, "\n")
-	for i, l := range lines {
-		f := strings.Fields(l)
-		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") && !strings.HasSuffix(f[1], ".") {
-			lines[i] = strings.Replace(l, f[1], f[1]+".", 1)
-		}
-	}
-	return strings.Join(lines, "\n")
 }

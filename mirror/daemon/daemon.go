@@ -182,14 +182,9 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 
 	dnsDone := make(chan error, 1)
 	if cfg.DNS.Listen != "off" {
-		pc, err := net.ListenPacket("udp", cfg.DNS.Listen)
+		pc, tl, err := dnsserver.Listen(cfg.DNS.Listen)
 		if err != nil {
-			return fmt.Errorf("dns.listen %s (udp): %w", cfg.DNS.Listen, err)
-		}
-		tl, err := net.Listen("tcp", pc.LocalAddr().String())
-		if err != nil {
-			pc.Close()
-			return fmt.Errorf("dns.listen %s (tcp): %w", cfg.DNS.Listen, err)
+			return fmt.Errorf("dns.listen: %w", err)
 		}
 		ds := dnsserver.New(m, db, dnsserver.Options{Nameserver: cfg.DNS.Nameserver, Hostmaster: cfg.DNS.Hostmaster,
 			RatePerClient: cfg.DNS.RatePerClient, Observe: met.dns})

@@ -3,7 +3,6 @@ package dnsserver
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -38,11 +37,7 @@ func start(t *testing.T, opts Options) *dnsFixture {
 func startWith(t *testing.T, opts Options, zfs map[string][]byte) *dnsFixture {
 	t.Helper()
 	f := testmirror.New(t, zfs)
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", conn.LocalAddr().String())
+	conn, ln, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

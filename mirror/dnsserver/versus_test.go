@@ -31,11 +31,7 @@ func BenchmarkVersusNSD(b *testing.B) {
 	}
 	f := testmirror.Many(b, 10_000)
 	s := New(f.Mirror, f.Chain.DB, Options{NoRateLimit: true, MaxConcurrent: 4096})
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", conn.LocalAddr().String())
+	conn, ln, err := Listen("127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}

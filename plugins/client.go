@@ -55,9 +55,12 @@ func (c *Client) Configure(ctx context.Context, name string, config json.RawMess
 			Error:    fastGetError,
 		})
 		if err != nil {
-			return Info{}, fmt.Errorf("configure: the driver's fast Get socket: %w", err)
+			// A driver built against an older version of this package
+			// serves the socket without the pipes: its Gets go over gRPC.
+			slog.Warn("cannot use the driver's fast Get socket; its Gets go over gRPC", "tier", name, "err", err)
+		} else {
+			c.fast.Store(f)
 		}
-		c.fast.Store(f)
 	}
 	return infoFromPB(resp.GetInfo()), nil
 }

@@ -153,9 +153,19 @@ func serve(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient) {
 // socket).
 func serveWith(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient, *server) {
 	t.Helper()
+	srv := newServer(open, slog.New(slog.DiscardHandler))
+	c, raw := serveThis(t, srv)
+	return c, raw, srv
+}
+
+// serveThis serves the driver protocol's server srv over gRPC to a Client.
+func serveThis(t testing.TB, srv interface {
+	driverpb.DriverServer
+	close() error
+}) (*Client, driverpb.DriverClient) {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	s := grpc.NewServer()
-	srv := newServer(open, slog.New(slog.DiscardHandler))
 	t.Cleanup(func() { srv.close() })
 	driverpb.RegisterDriverServer(s, srv)
 	go s.Serve(lis)
@@ -169,7 +179,60 @@ func serveWith(t testing.TB, open OpenFunc) (*Client, driverpb.DriverClient, *se
 	t.Cleanup(func() { conn.Close() })
 	c := NewClient(conn)
 	t.Cleanup(func() { c.Close() })
-	return c, driverpb.NewDriverClient(conn), srv
+	return c, driverpb.NewDriverClient(conn)
+}
+
+// oldFastGet offers a fast Get socket that closes every connection, as a
+// driver built against an older version of this package that does not
+// hand over the pipes.
+type oldFastGet struct {
+	*server
+	socket string
+}
+
+func (s oldFastGet) Configure(ctx context.Context, req *driverpb.ConfigureRequest) (*driverpb.ConfigureResponse, error) {
+	resp, err := s.server.Configure(ctx, req)
+	if resp != nil {
+		resp.FastGetSocket = s.socket
+	}
+	return resp, err
+}
+
+// A driver whose fast Get socket cannot be taken is configured all the
+// same, and its Gets go over gRPC.
+func TestFastGetRefused(t *testing.T) {
+	path := t.TempDir() + "/s"
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	mem := &memDriver{m: map[Key][]byte{}}
+	srv := newServer(func(context.Context, Setup) (Driver, error) { return mem, nil }, slog.New(slog.DiscardHandler))
+	c, _ := serveThis(t, oldFastGet{srv, path})
+	ctx := context.Background()
+	if _, err := c.Configure(ctx, "tier", nil); err != nil {
+		t.Fatalf("configure: %v", err)
+	}
+	if c.fast.Load() != nil {
+		t.Fatal("a refused fast socket is in use")
+	}
+	k := SumKey([]byte("v"))
+	if err := c.Put(ctx, k, []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, k); err != nil || string(v) != "v" {
+		t.Fatalf("Get over gRPC: %q %v", v, err)
+	}
 }
 
 // fullDriver fails Gets of one key with ErrFull.

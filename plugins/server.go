@@ -114,6 +114,15 @@ type getInto interface {
 	GetInto(ctx context.Context, key Key, buf []byte) ([]byte, error)
 }
 
+// tryGetInto is a Driver that can answer a Get without waiting for a
+// device when the value is in memory already (the disk driver, from the
+// page cache): the fast socket answers those on its reader, without a
+// handoff to a worker. ok false means the Get would wait; the value is
+// read into buf as GetInto does.
+type tryGetInto interface {
+	TryGetInto(key Key, buf []byte) (value []byte, ok bool, err error)
+}
+
 // offerFastGet opens the fast Get socket on d (s.mu held); it returns an
 // empty path when it cannot, and Gets go over gRPC.
 func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
@@ -126,6 +135,11 @@ func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
 	if g, ok := d.(getInto); ok {
 		fast.GetInto = func(ctx context.Context, key [20]byte, buf []byte) ([]byte, error) {
 			return g.GetInto(ctx, Key(key), buf)
+		}
+	}
+	if g, ok := d.(tryGetInto); ok {
+		fast.TryGet = func(key [20]byte, buf []byte) ([]byte, bool, error) {
+			return g.TryGetInto(Key(key), buf)
 		}
 	}
 	path, token, err := fast.Listen("")

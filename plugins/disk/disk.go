@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/zonemirror/zonemirror/plugins"
@@ -58,6 +59,9 @@ type Disk struct {
 	logger   *slog.Logger
 
 	dirs sync.Map // fan-out folders known to exist: "ab/cd" -> struct{}
+	// noCachedReads is set when the system cannot read without waiting
+	// (TryGetInto then declines every Get).
+	noCachedReads atomic.Bool
 }
 
 var _ plugins.Driver = (*Disk)(nil)
@@ -189,7 +193,7 @@ func (d *Disk) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
 // (the fast Get socket reuses its buffers this way).
 func (d *Disk) GetInto(_ context.Context, key plugins.Key, buf []byte) ([]byte, error) {
 	_, p := d.path(key)
-	b, err := readFile(p, buf)
+	b, err := readFile(p, buf, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("disk get %s: %w", key, plugins.ErrNotFound)
 	}
@@ -444,13 +448,16 @@ func classify(err error) error {
 // close) where os.ReadFile makes six and sets up an *os.File: a Get is
 // mostly this. A record file is never changed in place (Put renames a new
 // one over it), so the open file keeps the size fstat gave.
-func readFile(path string, buf []byte) ([]byte, error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+//
+// With cached, it reads only what it can without waiting for the device
+// (see TryGetInto) and fails with errWouldWait otherwise.
+func readFile(path string, buf []byte, cached bool) ([]byte, error) {
+	fd, err := openRecord(path, cached)
 	for err == syscall.EINTR {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = openRecord(path, cached)
 	}
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: cachedError(err, cached)}
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
@@ -460,18 +467,21 @@ func readFile(path string, buf []byte) ([]byte, error) {
 	if st.Size > plugins.MaxValueSize {
 		return nil, fmt.Errorf("%s: %w: %d bytes", path, plugins.ErrTooLarge, st.Size)
 	}
+	if cached && st.Size > maxCachedRead {
+		return nil, errWouldWait
+	}
 	b := buf[:0]
 	if int64(cap(b)) < st.Size {
 		b = make([]byte, st.Size)
 	}
 	b = b[:st.Size]
 	for n := 0; n < len(b); {
-		m, err := syscall.Read(fd, b[n:])
+		m, err := readAt(fd, b[n:], n, cached)
 		switch {
 		case err == syscall.EINTR:
 			continue
 		case err != nil:
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "read", Path: path, Err: cachedError(err, cached)}
 		case m == 0:
 			return b[:n], nil
 		}

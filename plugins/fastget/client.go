@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -28,11 +28,11 @@ type ClientOptions struct {
 // Client sends Gets over one connection to a Server.
 type Client struct {
 	opts ClientOptions
-	conn net.Conn
+	conn io.ReadWriteCloser
 
-	queued atomic.Int32 // callers waiting for wmu
-	wmu    sync.Mutex   // serializes request writes
-	w      *bufio.Writer
+	wmu      sync.Mutex // serializes request writes
+	w        *bufio.Writer
+	flushing bool // under wmu: a caller will flush what is buffered
 
 	mu      sync.Mutex
 	next    uint32
@@ -63,7 +63,19 @@ func Dial(ctx context.Context, path string, token []byte, opts ClientOptions) (*
 		conn.Close()
 		return nil, fmt.Errorf("fastget: token: %w", err)
 	}
-	c := &Client{opts: opts, conn: conn, w: bufio.NewWriterSize(conn, 4<<10), waiting: map[uint32]pending{}, done: make(chan struct{})}
+	// The driver answers the token with the connection's pipes (or
+	// closes the socket); the socket is done with then.
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(handshakeTimeout)
+	}
+	conn.SetReadDeadline(dl)
+	pipes, err := takeOver(conn.(*net.UnixConn))
+	conn.Close()
+	if err != nil {
+		return nil, fmt.Errorf("fastget: %w", err)
+	}
+	c := &Client{opts: opts, conn: pipes, w: bufio.NewWriterSize(pipes, 4<<10), waiting: map[uint32]pending{}, done: make(chan struct{})}
 	go c.read()
 	return c, nil
 }
@@ -99,15 +111,18 @@ func (c *Client) Get(ctx context.Context, key [20]byte) ([]byte, error) {
 		binary.LittleEndian.PutUint32(req[5:], uint32(min(ms, 1<<32-1)))
 	}
 	copy(req[9:], key[:])
-	// The last of the callers queued for the lock flushes for all.
-	c.queued.Add(1)
 	c.wmu.Lock()
-	c.queued.Add(-1)
 	_, err := c.w.Write(req[:])
-	if err == nil && c.queued.Load() == 0 {
-		err = c.w.Flush()
-	}
+	lead := err == nil && !c.flushing
+	c.flushing = c.flushing || lead
 	c.wmu.Unlock()
+	if lead {
+		runtime.Gosched()
+		c.wmu.Lock()
+		c.flushing = false
+		err = c.w.Flush()
+		c.wmu.Unlock()
+	}
 	if err != nil {
 		c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
 	}

@@ -11,7 +11,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -167,13 +169,7 @@ func TestGetInto(t *testing.T) {
 	}
 	c := dial(t, s)
 	ctx := context.Background()
-	check := func(k [20]byte) error {
-		v, err := c.Get(ctx, k)
-		if err != nil || !bytes.Equal(v, value(k)) {
-			return fmt.Errorf("key %x: %d bytes, want %d (%v)", k[:2], len(v), len(value(k)), err)
-		}
-		return nil
-	}
+	check := getsValue(c, value)
 	for i := range 3 * len(sizes) {
 		if err := check([20]byte{byte(i), byte(i * 7)}); err != nil {
 			t.Fatal(err)
@@ -187,18 +183,7 @@ func TestGetInto(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no Get was handed a used buffer")
 	}
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Go(func() {
-			for i := range 100 {
-				if err := check([20]byte{byte(g*13 + i), byte(g)}); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	fromSixteen(t, check)
 }
 
 // A caller's deadline reaches the driver's Get; a caller that gives up
@@ -247,13 +232,20 @@ func TestWrongToken(t *testing.T) {
 	}
 	bad := append([]byte(nil), token...)
 	bad[0] ^= 1
-	c, err := Dial(context.Background(), path, bad, options(1<<20))
+	if c, err := Dial(context.Background(), path, bad, options(1<<20)); !errors.Is(err, io.EOF) {
+		if err == nil {
+			c.Close()
+		}
+		t.Fatalf("dial with a wrong token: %v, want the socket closed", err)
+	}
+	// The right token still works: the wrong one did not take the socket.
+	c, err := Dial(context.Background(), path, token, options(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.Get(context.Background(), keys[0]); !errors.Is(err, ErrClosed) {
-		t.Fatalf("get with a wrong token: %v", err)
+	if v, err := c.Get(context.Background(), keys[0]); err != nil || len(v) != 10 {
+		t.Fatalf("get after a wrong token: %q %v", v, err)
 	}
 }
 
@@ -303,12 +295,19 @@ func fakeServer(t testing.TB, script []byte) string {
 			return
 		}
 		defer c.Close()
-		buf := make([]byte, tokenSize+requestSize)
-		if _, err := io.ReadFull(c, buf); err != nil {
+		if _, err := io.ReadFull(c, make([]byte, tokenSize)); err != nil {
 			return
 		}
-		c.Write(script)
-		io.Copy(io.Discard, c)
+		d, err := handOver(c.(*net.UnixConn))
+		if err != nil {
+			return
+		}
+		defer d.Close()
+		if _, err := io.ReadFull(d, make([]byte, requestSize)); err != nil {
+			return
+		}
+		d.Write(script)
+		io.Copy(io.Discard, d)
 	}()
 	return path
 }
@@ -368,11 +367,17 @@ func FuzzServer(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		c.SetDeadline(time.Now().Add(2 * time.Second))
-		c.Write(append(append([]byte(nil), token...), data...))
-		c.(*net.UnixConn).CloseWrite()
-		io.Copy(io.Discard, c) // until the server closes: it must
-		if err := c.SetDeadline(time.Time{}); err != nil {
+		c.Write(token)
+		d, err := takeOver(c.(*net.UnixConn))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		d.r.SetDeadline(time.Now().Add(2 * time.Second))
+		d.Write(data)
+		d.w.Close()            // the end of the requests
+		io.Copy(io.Discard, d) // until the server closes: it must
+		if err := d.r.SetDeadline(time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -418,4 +423,193 @@ func TestClientGoneCancelsGets(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the driver's Get was not cancelled when the host's connection closed")
 	}
+}
+
+// TryGet answers on the reader what it can, and a Get it declines goes to
+// a worker: every value comes back whole, from 1 caller and from 16, by
+// both ways. A cached answer is not held up by a slow Get on a worker.
+func TestTryGet(t *testing.T) {
+	value := func(k [20]byte) []byte { return bytes.Repeat([]byte{k[0], k[1]}, 1000+int(k[0])) }
+	slow := [20]byte{0xff, 0xff}
+	release := make(chan struct{})
+	var inline, workers sync.Map
+	s := &Server{
+		Get: func(context.Context, [20]byte) ([]byte, error) { return nil, errors.New("Get called, not GetInto") },
+		GetInto: func(ctx context.Context, k [20]byte, buf []byte) ([]byte, error) {
+			if k == slow {
+				<-release
+			}
+			workers.Store(k, true)
+			return append(buf[:0], value(k)...), nil
+		},
+		// Keys with an even first byte are "cached"; one with 0xee in
+		// its second is a cached miss.
+		TryGet: func(k [20]byte, buf []byte) ([]byte, bool, error) {
+			if k[0]%2 != 0 {
+				return nil, false, nil
+			}
+			inline.Store(k, true)
+			if k[1] == 0xee {
+				return nil, true, errMissing
+			}
+			return append(buf[:0], value(k)...), true, nil
+		},
+		NotFound: func(err error) bool { return errors.Is(err, errMissing) },
+		Reason:   func(error) string { return "" },
+	}
+	c := dial(t, s)
+	ctx := context.Background()
+	check := getsValue(c, value)
+	for i := range 20 {
+		if err := check([20]byte{byte(i), byte(i * 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Get(ctx, [20]byte{2, 0xee}); !errors.Is(err, errMissing) {
+		t.Fatalf("a cached miss: %v", err)
+	}
+	fromSixteen(t, check)
+	for name, m := range map[string]*sync.Map{"the reader": &inline, "a worker": &workers} {
+		m.Range(func(k, _ any) bool {
+			key := k.([20]byte)
+			if (key[0]%2 == 0) != (name == "the reader") {
+				t.Errorf("key %x answered by %s", key[:2], name)
+			}
+			return true
+		})
+	}
+
+	// A slow Get on a worker holds the flush; a cached answer leaves
+	// within flushDelay anyway.
+	done := make(chan error, 1)
+	go func() { _, err := c.Get(ctx, slow); done <- err }()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	if err := check([20]byte{4, 4}); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("a cached Get waited %v behind a slow one", el)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("the slow Get: %v", err)
+	}
+}
+
+// A driver that answers the token with anything but the two pipes is
+// refused at Dial, and descriptors it sent are not kept.
+func TestHandoverRefused(t *testing.T) {
+	send := func(t *testing.T, msg []byte, fds int, pipes bool) error {
+		path := filepath.Join(t.TempDir(), "s")
+		ln, err := net.Listen("unix", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		served := make(chan struct{})
+		defer func() { <-served }() // its descriptors are closed
+		go func() {
+			defer close(served)
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			io.ReadFull(c, make([]byte, tokenSize))
+			var oob []byte
+			if fds > 0 {
+				// The ends of pipes, or of /dev/null.
+				rights := make([]int, fds)
+				for i := range rights {
+					var r, w *os.File
+					var err error
+					if pipes {
+						r, w, err = os.Pipe()
+					} else {
+						r, err = os.Open(os.DevNull)
+					}
+					if err != nil {
+						return
+					}
+					defer r.Close()
+					if w != nil {
+						defer w.Close()
+					}
+					rights[i] = int(r.Fd())
+				}
+				oob = syscall.UnixRights(rights...)
+			}
+			c.(*net.UnixConn).WriteMsgUnix(msg, oob, nil)
+			io.Copy(io.Discard, c)
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		c, err := Dial(ctx, path, make([]byte, tokenSize), options(64))
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+	before := 0 // counted after the first case, which starts the poller
+	for i, tc := range []struct {
+		name  string
+		msg   []byte
+		fds   int
+		pipes bool
+	}{
+		{"no descriptors", []byte{1}, 0, true},
+		{"one pipe", []byte{1}, 1, true},
+		{"three pipes", []byte{1}, 3, true},
+		{"a wrong byte", []byte{2}, 2, true},
+		{"not pipes", []byte{1}, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := send(t, tc.msg, tc.fds, tc.pipes); err == nil || !strings.Contains(err.Error(), "protocol") {
+				t.Fatalf("Dial: %v, want a protocol error", err)
+			}
+		})
+		if i == 0 {
+			before = openFiles(t)
+		}
+	}
+	if after := openFiles(t); after > before {
+		t.Errorf("%d descriptors open after the refused handovers, %d before", after, before)
+	}
+}
+
+// openFiles counts this process's open descriptors.
+func openFiles(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// getsValue returns a check that c's Get of a key gives value(key).
+func getsValue(c *Client, value func([20]byte) []byte) func([20]byte) error {
+	return func(k [20]byte) error {
+		v, err := c.Get(context.Background(), k)
+		if err != nil || !bytes.Equal(v, value(k)) {
+			return fmt.Errorf("key %x: %d bytes, want %d (%v)", k[:2], len(v), len(value(k)), err)
+		}
+		return nil
+	}
+}
+
+// fromSixteen runs check on 100 keys from each of 16 goroutines.
+func fromSixteen(t *testing.T, check func([20]byte) error) {
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 100 {
+				if err := check([20]byte{byte(g*13 + i), byte(g)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -31,6 +31,12 @@ type Server struct {
 	// GetInto, if set, is Get reading into buf when the value fits in its
 	// capacity; each worker then reuses its buffer.
 	GetInto func(ctx context.Context, key [20]byte, buf []byte) ([]byte, error)
+	// TryGet, if set, answers a Get on the connection's reader itself,
+	// without handing it to a worker, when it can do so without waiting
+	// for a device (a value in the page cache): ok false means it would
+	// wait, and the Get goes to a worker (Get or GetInto). It reads into
+	// buf as GetInto does, and must return quickly either way.
+	TryGet func(key [20]byte, buf []byte) (value []byte, ok bool, err error)
 	// NotFound tells a miss from a failure.
 	NotFound func(error) bool
 	// Reason is the wire reason of an error's kind ("" for none).
@@ -41,7 +47,7 @@ type Server struct {
 	mu     sync.Mutex
 	ln     net.Listener
 	dir    string
-	conns  map[net.Conn]struct{}
+	conns  map[io.Closer]struct{} // sockets, then pipes
 	closed bool
 	wg     sync.WaitGroup
 }
@@ -74,7 +80,7 @@ func (s *Server) Listen(dir string) (path string, token []byte, err error) {
 		return "", nil, fmt.Errorf("fastget: %w", err)
 	}
 	s.mu.Lock()
-	s.ln, s.dir, s.conns = ln, d, map[net.Conn]struct{}{}
+	s.ln, s.dir, s.conns = ln, d, map[io.Closer]struct{}{}
 	s.mu.Unlock()
 	s.wg.Add(1)
 	go s.accept(ln, token)
@@ -143,7 +149,7 @@ func (s *Server) accept(ln net.Listener, token []byte) {
 			defer s.wg.Done()
 			err := s.serve(c, token)
 			switch {
-			case err == nil, errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+			case err == nil, errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, os.ErrClosed):
 			case errors.Is(err, io.ErrUnexpectedEOF):
 				s.Logger.Debug("fastget connection ended mid-frame", "err", err)
 			default:
@@ -160,7 +166,7 @@ func (s *Server) accept(ln net.Listener, token []byte) {
 // serve answers one connection: the token, then requests until EOF.
 func (s *Server) serve(c net.Conn, token []byte) error {
 	got := make([]byte, tokenSize)
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	c.SetReadDeadline(time.Now().Add(handshakeTimeout))
 	if _, err := io.ReadFull(c, got); err != nil {
 		return fmt.Errorf("fastget: token: %w", err)
 	}
@@ -169,7 +175,26 @@ func (s *Server) serve(c net.Conn, token []byte) error {
 	}
 	c.SetReadDeadline(time.Time{})
 	s.claim()
-	w := newReplies(c)
+	d, err := handOver(c.(*net.UnixConn))
+	c.Close() // the pipes carry the rest
+	if err != nil {
+		return err
+	}
+	// From here on, Close ends the connection by closing its pipes.
+	s.mu.Lock()
+	s.conns[d] = struct{}{}
+	closed := s.closed
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, d)
+		s.mu.Unlock()
+		d.Close()
+	}()
+	if closed {
+		return net.ErrClosed
+	}
+	w := newReplies(d)
 	defer w.late.Stop()
 	var inFlight sync.WaitGroup
 	defer inFlight.Wait()
@@ -177,7 +202,7 @@ func (s *Server) serve(c net.Conn, token []byte) error {
 	// (deferred calls run last first), then waited for.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := bufio.NewReaderSize(c, 32<<10)
+	r := bufio.NewReaderSize(d, 32<<10)
 	// Gets run on workers that stay for the connection's life (at most
 	// perConn, started as the load needs them): a goroutine per Get spent
 	// a tenth of the driver's time growing fresh stacks.
@@ -190,11 +215,12 @@ func (s *Server) serve(c net.Conn, token []byte) error {
 		for ok := true; ok; j, ok = <-jobs {
 			var err error
 			if buf, err = s.get(ctx, w, j, buf); err != nil {
-				c.Close() // the reader's next read fails and ends serve
+				d.Close() // the reader's next read fails and ends serve
 			}
 		}
 	}
 	var req [requestSize]byte
+	var inline []byte // TryGet's buffer
 	for {
 		if _, err := io.ReadFull(r, req[:]); err != nil {
 			return err
@@ -206,6 +232,19 @@ func (s *Server) serve(c net.Conn, token []byte) error {
 		j.timeout = time.Duration(binary.LittleEndian.Uint32(req[5:])) * time.Millisecond
 		copy(j.key[:], req[9:])
 		w.begin()
+		if s.TryGet != nil {
+			// A cached value is answered here: handing it to a worker
+			// (waking another thread) cost more than reading it, and its
+			// answer leaves at once, while the host is still sending.
+			v, ok, err := s.TryGet(j.key, inline)
+			if ok {
+				if err := w.send(s, answer{id: j.id, value: v, err: err}); err != nil {
+					return err
+				}
+				inline = keep(inline, v)
+				continue
+			}
+		}
 		select {
 		case jobs <- j: // an idle worker takes it
 		default:
@@ -246,10 +285,20 @@ func (s *Server) get(ctx context.Context, w *replies, j getJob, buf []byte) ([]b
 	if err := w.send(s, answer{id: j.id, value: v, err: err}); err != nil {
 		return buf, err
 	}
-	if s.GetInto != nil && cap(v) <= maxKeptBuffer && cap(v) > cap(buf) {
-		buf = v
+	if s.GetInto != nil {
+		buf = keep(buf, v)
 	}
 	return buf, nil
+}
+
+// keep returns the buffer to read the next value into: v's, once an
+// answer read into it has been sent, if it is larger than buf and not
+// over maxKeptBuffer.
+func keep(buf, v []byte) []byte {
+	if cap(v) <= maxKeptBuffer && cap(v) > cap(buf) {
+		return v
+	}
+	return buf
 }
 
 // maxKeptBuffer is the largest value buffer a worker keeps for the next

@@ -500,57 +500,6 @@ func TestTryGet(t *testing.T) {
 // A driver that answers the token with anything but the two pipes is
 // refused at Dial, and descriptors it sent are not kept.
 func TestHandoverRefused(t *testing.T) {
-	send := func(t *testing.T, msg []byte, fds int, pipes bool) error {
-		path := filepath.Join(t.TempDir(), "s")
-		ln, err := net.Listen("unix", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		served := make(chan struct{})
-		defer func() { <-served }() // its descriptors are closed
-		go func() {
-			defer close(served)
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-			io.ReadFull(c, make([]byte, tokenSize))
-			var oob []byte
-			if fds > 0 {
-				// The ends of pipes, or of /dev/null.
-				rights := make([]int, fds)
-				for i := range rights {
-					var r, w *os.File
-					var err error
-					if pipes {
-						r, w, err = os.Pipe()
-					} else {
-						r, err = os.Open(os.DevNull)
-					}
-					if err != nil {
-						return
-					}
-					defer r.Close()
-					if w != nil {
-						defer w.Close()
-					}
-					rights[i] = int(r.Fd())
-				}
-				oob = syscall.UnixRights(rights...)
-			}
-			c.(*net.UnixConn).WriteMsgUnix(msg, oob, nil)
-			io.Copy(io.Discard, c)
-		}()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		c, err := Dial(ctx, path, make([]byte, tokenSize), options(64))
-		if err == nil {
-			c.Close()
-		}
-		return err
-	}
 	before := 0 // counted after the first case, which starts the poller
 	for i, tc := range []struct {
 		name  string
@@ -565,7 +514,7 @@ func TestHandoverRefused(t *testing.T) {
 		{"not pipes", []byte{1}, 2, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := send(t, tc.msg, tc.fds, tc.pipes); err == nil || !strings.Contains(err.Error(), "protocol") {
+			if err := handover(t, tc.msg, tc.fds, tc.pipes); err == nil || !strings.Contains(err.Error(), "protocol") {
 				t.Fatalf("Dial: %v, want a protocol error", err)
 			}
 		})
@@ -612,4 +561,84 @@ func fromSixteen(t *testing.T, check func([20]byte) error) {
 		})
 	}
 	wg.Wait()
+}
+
+// handover dials a fake driver that answers the token with msg and fds
+// descriptors, the ends of pipes or of /dev/null, and returns Dial's
+// error.
+func handover(t testing.TB, msg []byte, fds int, pipes bool) error {
+	path := filepath.Join(t.TempDir(), "s")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan struct{})
+	defer func() { <-served }() // its descriptors are closed
+	go func() {
+		defer close(served)
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.ReadFull(c, make([]byte, tokenSize))
+		var oob []byte
+		if fds > 0 {
+			// The ends of pipes, or of /dev/null.
+			rights := make([]int, fds)
+			for i := range rights {
+				var r, w *os.File
+				var err error
+				if pipes {
+					r, w, err = os.Pipe()
+				} else {
+					r, err = os.Open(os.DevNull)
+				}
+				if err != nil {
+					return
+				}
+				defer r.Close()
+				if w != nil {
+					defer w.Close()
+				}
+				rights[i] = int(r.Fd())
+			}
+			oob = syscall.UnixRights(rights...)
+		}
+		c.(*net.UnixConn).WriteMsgUnix(msg, oob, nil)
+		io.Copy(io.Discard, c)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, path, make([]byte, tokenSize), options(64))
+	if err == nil {
+		c.Close()
+	}
+	return err
+}
+
+// Whatever a driver hands over, Dial takes two pipes after the byte 1
+// and refuses anything else, keeping no descriptor it refused.
+func FuzzHandover(f *testing.F) {
+	f.Add([]byte{1}, uint8(2), true)
+	f.Add([]byte{1}, uint8(3), true)
+	f.Add([]byte{2}, uint8(2), true)
+	f.Add([]byte{1}, uint8(2), false)
+	f.Add([]byte{}, uint8(0), true)
+	f.Fuzz(func(t *testing.T, msg []byte, fds uint8, pipes bool) {
+		if len(msg) == 0 && fds > 0 {
+			msg = []byte{0} // descriptors need a byte to travel with
+		}
+		fds %= 5
+		before := openFiles(t)
+		err := handover(t, msg, int(fds), pipes)
+		want := len(msg) > 0 && msg[0] == 1 && fds == 2 && pipes
+		if (err == nil) != want {
+			t.Fatalf("handover of %x with %d descriptors (pipes %v): %v", msg, fds, pipes, err)
+		}
+		if after := openFiles(t); after > before {
+			t.Fatalf("%d descriptors open after, %d before", after, before)
+		}
+	})
 }

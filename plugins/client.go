@@ -26,7 +26,7 @@ type Client struct {
 	rpc      driverpb.DriverClient
 	name     string // the tier's, from Configure
 	grpcOnly bool
-	// fast carries Gets when the driver offers a fastget socket; nil
+	// fast carries Gets when the driver offers the fastget path; nil
 	// after it broke (Gets go over gRPC then).
 	fast atomic.Pointer[fastget.Client]
 }
@@ -79,7 +79,7 @@ func (c *Client) Get(ctx context.Context, key Key) ([]byte, error) {
 		// The socket broke (the process is likely gone): gRPC from now
 		// on, which reports the driver's state.
 		if c.fast.CompareAndSwap(f, nil) {
-			slog.Warn("driver's fast Get socket closed; its Gets go over gRPC", "tier", c.name, "err", err)
+			slog.Warn("driver's fast Get pipes closed; its Gets go over gRPC", "tier", c.name, "err", err)
 			go f.Close()
 		}
 	}
@@ -209,7 +209,7 @@ func (c *Client) Stat(ctx context.Context) (Status, error) {
 	}, nil
 }
 
-// Close implements Driver: it closes the fast Get socket. The gRPC
+// Close implements Driver: it closes the fast Get pipes. The gRPC
 // connection belongs to whoever made it (the host's go-plugin client).
 func (c *Client) Close() error {
 	if f := c.fast.Swap(nil); f != nil {

@@ -39,14 +39,14 @@ func newServer(open OpenFunc, logger *slog.Logger) *server {
 	return &server{open: open, logger: logger}
 }
 
-// close closes the fast Get socket and the configured driver, if any.
+// close closes the fast Get path and the configured driver, if any.
 func (s *server) close() error {
 	s.mu.Lock()
 	fast := s.fast
 	s.mu.Unlock()
 	if fast != nil {
 		if err := fast.Close(); err != nil {
-			s.logger.Warn("closing the fast Get socket", "err", err)
+			s.logger.Warn("closing the fast Get path", "err", err)
 		}
 	}
 	if d := s.drv.Load(); d != nil {
@@ -107,7 +107,7 @@ func (s *server) Configure(ctx context.Context, req *driverpb.ConfigureRequest) 
 }
 
 // getInto is a Driver that can read a value into a buffer of the caller's
-// (the disk driver): the fast socket then reuses one buffer per worker
+// (the disk driver): the fast Get path then reuses one buffer per worker
 // instead of allocating a value per Get. It must give what Get gives, and
 // keep no reference to what it returns: the slice is the caller's.
 type getInto interface {
@@ -116,14 +116,14 @@ type getInto interface {
 
 // tryGetInto is a Driver that can answer a Get without waiting for a
 // device when the value is in memory already (the disk driver, from the
-// page cache): the fast socket answers those on its reader, without a
+// page cache): the fast Get path answers those on its reader, without a
 // handoff to a worker. ok false means the Get would wait; the value is
 // read into buf as GetInto does.
 type tryGetInto interface {
 	TryGetInto(key Key, buf []byte) (value []byte, ok bool, err error)
 }
 
-// offerFastGet opens the fast Get socket on d (s.mu held); it returns an
+// offerFastGet opens the fast Get path on d (s.mu held); it returns an
 // empty path when it cannot, and Gets go over gRPC.
 func (s *server) offerFastGet(d Driver, logger *slog.Logger) (string, []byte) {
 	fast := &fastget.Server{

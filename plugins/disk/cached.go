@@ -11,7 +11,7 @@ import (
 )
 
 // maxCachedRead is the largest record TryGetInto reads: a larger one goes
-// to a worker, so the fast socket's reader never copies much at a time.
+// to a worker, so the fast Get reader never copies much at a time.
 const maxCachedRead = 64 << 10
 
 // resolveCached is openat2's RESOLVE_CACHED (Linux 5.12): the open fails
@@ -38,7 +38,7 @@ var (
 // no such reads, the first call says so in the log and every call after
 // it declines.
 //
-// The fast Get socket calls it on its reader: a Get from the page cache
+// The fast Get path (plugins/fastget) calls it on its reader: a Get from the page cache
 // is answered there without a handoff to a worker.
 func (d *Disk) TryGetInto(key plugins.Key, buf []byte) ([]byte, bool, error) {
 	if d.noCachedReads.Load() {

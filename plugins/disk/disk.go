@@ -190,7 +190,7 @@ func (d *Disk) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
 }
 
 // GetInto is Get reading into buf when the value fits in its capacity
-// (the fast Get socket reuses its buffers this way).
+// (the fast Get path reuses its buffers this way).
 func (d *Disk) GetInto(_ context.Context, key plugins.Key, buf []byte) ([]byte, error) {
 	_, p := d.path(key)
 	b, err := readFile(p, buf, false)

@@ -502,19 +502,20 @@ func TestTryGet(t *testing.T) {
 func TestHandoverRefused(t *testing.T) {
 	before := 0 // counted after the first case, which starts the poller
 	for i, tc := range []struct {
-		name  string
-		msg   []byte
-		fds   int
-		pipes bool
+		name string
+		msg  []byte
+		fds  int
+		ends int
 	}{
-		{"no descriptors", []byte{1}, 0, true},
-		{"one pipe", []byte{1}, 1, true},
-		{"three pipes", []byte{1}, 3, true},
-		{"a wrong byte", []byte{2}, 2, true},
-		{"not pipes", []byte{1}, 2, false},
+		{"no descriptors", []byte{1}, 0, rightEnds},
+		{"one pipe", []byte{1}, 1, rightEnds},
+		{"three pipes", []byte{1}, 3, rightEnds},
+		{"a wrong byte", []byte{2}, 2, rightEnds},
+		{"not pipes", []byte{1}, 2, devNull},
+		{"ends swapped", []byte{1}, 2, swappedEnds},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := handover(t, tc.msg, tc.fds, tc.pipes); err == nil || !strings.Contains(err.Error(), "protocol") {
+			if err := handover(t, tc.msg, tc.fds, tc.ends); err == nil || !strings.Contains(err.Error(), "protocol") {
 				t.Fatalf("Dial: %v, want a protocol error", err)
 			}
 		})
@@ -563,10 +564,17 @@ func fromSixteen(t *testing.T, check func([20]byte) error) {
 	wg.Wait()
 }
 
+// What a fake driver hands over.
+const (
+	rightEnds   = iota // the requests pipe's write end, the answers pipe's read end, then read ends
+	swappedEnds        // a read end first, a write end second
+	devNull            // /dev/null
+	endKinds
+)
+
 // handover dials a fake driver that answers the token with msg and fds
-// descriptors, the ends of pipes or of /dev/null, and returns Dial's
-// error.
-func handover(t testing.TB, msg []byte, fds int, pipes bool) error {
+// descriptors of the kind ends, and returns Dial's error.
+func handover(t testing.TB, msg []byte, fds, ends int) error {
 	path := filepath.Join(t.TempDir(), "s")
 	ln, err := net.Listen("unix", path)
 	if err != nil {
@@ -585,24 +593,26 @@ func handover(t testing.TB, msg []byte, fds int, pipes bool) error {
 		io.ReadFull(c, make([]byte, tokenSize))
 		var oob []byte
 		if fds > 0 {
-			// The ends of pipes, or of /dev/null.
 			rights := make([]int, fds)
 			for i := range rights {
 				var r, w *os.File
 				var err error
-				if pipes {
-					r, w, err = os.Pipe()
-				} else {
+				if ends == devNull {
 					r, err = os.Open(os.DevNull)
+				} else {
+					r, w, err = os.Pipe()
 				}
 				if err != nil {
 					return
 				}
 				defer r.Close()
+				rights[i] = int(r.Fd())
 				if w != nil {
 					defer w.Close()
+					if (ends == rightEnds && i == 0) || (ends == swappedEnds && i == 1) {
+						rights[i] = int(w.Fd())
+					}
 				}
-				rights[i] = int(r.Fd())
 			}
 			oob = syscall.UnixRights(rights...)
 		}
@@ -618,24 +628,27 @@ func handover(t testing.TB, msg []byte, fds int, pipes bool) error {
 	return err
 }
 
-// Whatever a driver hands over, Dial takes two pipes after the byte 1
-// and refuses anything else, keeping no descriptor it refused.
+// Whatever a driver hands over, Dial takes the two pipes' right ends
+// after the byte 1 and refuses anything else, keeping no descriptor it
+// refused.
 func FuzzHandover(f *testing.F) {
-	f.Add([]byte{1}, uint8(2), true)
-	f.Add([]byte{1}, uint8(3), true)
-	f.Add([]byte{2}, uint8(2), true)
-	f.Add([]byte{1}, uint8(2), false)
-	f.Add([]byte{}, uint8(0), true)
-	f.Fuzz(func(t *testing.T, msg []byte, fds uint8, pipes bool) {
+	f.Add([]byte{1}, uint8(2), uint8(rightEnds))
+	f.Add([]byte{1}, uint8(3), uint8(rightEnds))
+	f.Add([]byte{2}, uint8(2), uint8(rightEnds))
+	f.Add([]byte{1}, uint8(2), uint8(devNull))
+	f.Add([]byte{1}, uint8(2), uint8(swappedEnds))
+	f.Add([]byte{}, uint8(0), uint8(rightEnds))
+	f.Fuzz(func(t *testing.T, msg []byte, fds, ends uint8) {
 		if len(msg) == 0 && fds > 0 {
 			msg = []byte{0} // descriptors need a byte to travel with
 		}
 		fds %= 5
+		ends %= endKinds
 		before := openFiles(t)
-		err := handover(t, msg, int(fds), pipes)
-		want := len(msg) > 0 && msg[0] == 1 && fds == 2 && pipes
+		err := handover(t, msg, int(fds), int(ends))
+		want := len(msg) > 0 && msg[0] == 1 && fds == 2 && ends == rightEnds
 		if (err == nil) != want {
-			t.Fatalf("handover of %x with %d descriptors (pipes %v): %v", msg, fds, pipes, err)
+			t.Fatalf("handover of %x with %d descriptors (kind %d): %v", msg, fds, ends, err)
 		}
 		if after := openFiles(t); after > before {
 			t.Fatalf("%d descriptors open after, %d before", after, before)

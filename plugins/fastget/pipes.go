@@ -99,10 +99,16 @@ func takeOver(c *net.UnixConn) (*duplex, error) {
 	if flags&syscall.MSG_CTRUNC != 0 {
 		err = errors.Join(err, errors.New("more descriptors than two"))
 	}
-	for _, fd := range fds {
+	// The first is written (the requests), the second read (the answers).
+	for i, fd := range fds {
 		var st syscall.Stat_t
 		if serr := syscall.Fstat(fd, &st); serr != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
-			err = errors.Join(err, fmt.Errorf("descriptor %d is not a pipe", fd))
+			err = errors.Join(err, fmt.Errorf("descriptor %d is not a pipe", i))
+			continue
+		}
+		want := []int{syscall.O_WRONLY, syscall.O_RDONLY}
+		if fl, ferr := fcntlFlags(fd); ferr != nil || i >= len(want) || fl&syscall.O_ACCMODE != want[i] {
+			err = errors.Join(err, fmt.Errorf("pipe %d has the wrong end", i))
 		}
 	}
 	if err != nil || n != 1 || b[0] != 1 || len(fds) != 2 {
@@ -115,4 +121,13 @@ func takeOver(c *net.UnixConn) (*duplex, error) {
 		return nil, protocolError("handover of %d bytes with %d descriptors (%v)", n, len(fds), err)
 	}
 	return &duplex{r: os.NewFile(uintptr(fds[1]), "fastget-answers"), w: os.NewFile(uintptr(fds[0]), "fastget-requests")}, nil
+}
+
+// fcntlFlags returns fd's file status flags.
+func fcntlFlags(fd int) (int, error) {
+	fl, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFL, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(fl), nil
 }

@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // pipeSize is the capacity asked for each pipe: a burst of answers fits
@@ -36,7 +38,7 @@ func newPipe() (r, w int, err error) {
 	}
 	// A smaller pipe than asked for still works (the limit is the
 	// system's fs.pipe-max-size).
-	_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), syscall.F_SETPIPE_SZ, pipeSize)
+	_, _ = unix.FcntlInt(uintptr(p[1]), unix.F_SETPIPE_SZ, pipeSize)
 	return p[0], p[1], nil
 }
 
@@ -100,14 +102,14 @@ func takeOver(c *net.UnixConn) (*duplex, error) {
 		err = errors.Join(err, errors.New("more descriptors than two"))
 	}
 	// The first is written (the requests), the second read (the answers).
+	want := [2]int{syscall.O_WRONLY, syscall.O_RDONLY}
 	for i, fd := range fds {
 		var st syscall.Stat_t
 		if serr := syscall.Fstat(fd, &st); serr != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
 			err = errors.Join(err, fmt.Errorf("descriptor %d is not a pipe", i))
 			continue
 		}
-		want := []int{syscall.O_WRONLY, syscall.O_RDONLY}
-		if fl, ferr := fcntlFlags(fd); ferr != nil || i >= len(want) || fl&syscall.O_ACCMODE != want[i] {
+		if fl, ferr := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); ferr != nil || i >= len(want) || fl&syscall.O_ACCMODE != want[i] {
 			err = errors.Join(err, fmt.Errorf("pipe %d has the wrong end", i))
 		}
 	}
@@ -121,13 +123,4 @@ func takeOver(c *net.UnixConn) (*duplex, error) {
 		return nil, protocolError("handover of %d bytes with %d descriptors (%v)", n, len(fds), err)
 	}
 	return &duplex{r: os.NewFile(uintptr(fds[1]), "fastget-answers"), w: os.NewFile(uintptr(fds[0]), "fastget-requests")}, nil
-}
-
-// fcntlFlags returns fd's file status flags.
-func fcntlFlags(fd int) (int, error) {
-	fl, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFL, 0)
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(fl), nil
 }

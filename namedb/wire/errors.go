@@ -77,9 +77,11 @@ const (
 	// OP_RETURN, p2pkh or p2sh (native segwit outputs are never accepted).
 	ErrOutputType
 
-	// ErrImportSender means a NAME_IMPORT is not sent from a p2pkh input that
-	// shows its public key.
-	ErrImportSender
+	// ErrOutputAddress means an output the operation reads an address from
+	// (a recipient, or the payment of a preorder or renewal) is not p2pkh or
+	// p2sh: an OP_RETURN there passes the type check but has no address, and
+	// the original drops the operation (PROTOCOL.md §3.5).
+	ErrOutputAddress
 
 	// numErrorCodes is the number of codes; keep it last.
 	numErrorCodes
@@ -102,7 +104,7 @@ var errorCodeNames = [...]string{
 	ErrPrevouts:           "ErrPrevouts",
 	ErrOutputCount:        "ErrOutputCount",
 	ErrOutputType:         "ErrOutputType",
-	ErrImportSender:       "ErrImportSender",
+	ErrOutputAddress:      "ErrOutputAddress",
 }
 
 // String returns the code's name, e.g. "ErrBodyLength".

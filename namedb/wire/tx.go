@@ -75,9 +75,12 @@ type TxOp struct {
 }
 
 // FindPayload returns the OP_RETURN payload of tx: the last output whose
-// script starts with OP_RETURN decides, and it counts only if it is exactly
-// OP_RETURN followed by one data push (virtualchain's rule). It does not look
-// at the magic.
+// script starts with OP_RETURN decides, and it counts only if the original's
+// tokenizer reads it as exactly OP_RETURN and one data push (PROTOCOL.md
+// §3.1). That tokenizer is lenient: a push cut short by the end of the
+// script yields the bytes that are there, so such a nonstandard output (a
+// miner may include one) still carries a payload. It does not look at the
+// magic.
 func FindPayload(tx *btcwire.MsgTx) ([]byte, bool) {
 	var payload []byte
 	found := false
@@ -93,24 +96,13 @@ func FindPayload(tx *btcwire.MsgTx) ([]byte, bool) {
 
 // nullData reads the single push after OP_RETURN. OP_0 pushes nothing and
 // does not count (the original reads it as None), nor do small-integer
-// opcodes, more than one token, or a truncated push.
+// opcodes or more than one token.
 func nullData(script []byte) ([]byte, bool) {
-	tok := txscript.MakeScriptTokenizer(0, script[1:])
-	if !tok.Next() {
+	toks := tokenize(script)
+	if len(toks) != 2 || !toks[1].isData {
 		return nil, false
 	}
-	op := tok.Opcode()
-	if op == txscript.OP_0 || op > txscript.OP_PUSHDATA4 {
-		return nil, false
-	}
-	data := tok.Data()
-	if tok.Next() || tok.Err() != nil {
-		return nil, false
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	return data, true
+	return toks[1].data, true
 }
 
 // DecodeTx reads the Blockstack operation carried by tx.
@@ -149,7 +141,7 @@ func decodeTxWithOp(tx *btcwire.MsgTx, op Op, prevouts []Prevout, p Params) (*Tx
 	}
 	t.Sender = spent[0]
 	t.SenderAddress = p.address(t.Sender)
-	t.SenderPubkey = findSenderPubkey(tx, scriptHash(t.Sender))
+	t.SenderPubkey = findSenderPubkey(tx, t.Sender)
 	if prevouts != nil {
 		var in, out int64
 		for _, po := range prevouts {
@@ -211,33 +203,37 @@ func (t *TxOp) readOutputs(tx *btcwire.MsgTx, p Params) error {
 			return ruleError(ErrOutputType, "%s: output %d is not OP_RETURN, p2pkh or p2sh (%x)", t.Op.OpcodeName(), i, s)
 		}
 	}
-	out := func(i int) *Output {
+	// Every output an operation reads an address from must have one.
+	out := func(i int, what string) (*Output, error) {
 		o := tx.TxOut[i]
-		return &Output{Index: i, Script: o.PkScript, Address: p.address(o.PkScript), Value: o.Value}
+		a := p.address(o.PkScript)
+		if a == "" {
+			return nil, ruleError(ErrOutputAddress, "%s: output %d (%s) has no address (%x)", t.Op.OpcodeName(), i, what, o.PkScript)
+		}
+		return &Output{Index: i, Script: o.PkScript, Address: a, Value: o.Value}, nil
 	}
+	var err error
 	switch op := t.Op.(type) {
 	case *NamePreorder, *NamespacePreorder:
-		t.Payment = out(2)
+		t.Payment, err = out(2, "payment")
 	case *NameRegistration:
-		t.Recipient = out(1)
-		if op.Renewal {
-			t.Payment = out(3)
+		if t.Recipient, err = out(1, "recipient"); err == nil && op.Renewal {
+			t.Payment, err = out(3, "payment")
 		}
 	case *NameTransfer, *NamespaceReveal, *TokenTransfer:
-		t.Recipient = out(1)
+		t.Recipient, err = out(1, "recipient")
 	case *NameImport:
-		t.Recipient = out(1)
+		if t.Recipient, err = out(1, "recipient"); err != nil {
+			return err
+		}
 		s := tx.TxOut[2].PkScript
 		if !isP2PKH(s) && !isP2SH(s) {
-			return ruleError(ErrOutputType, "NAME_IMPORT: output 2 must be p2pkh or p2sh carrying the zone-file hash (%x)", s)
+			return ruleError(ErrOutputAddress, "NAME_IMPORT: output 2 must be p2pkh or p2sh carrying the zone-file hash (%x)", s)
 		}
 		h := Hash160(scriptHash(s))
 		t.ImportValueHash = &h
-		if !isP2PKH(t.Sender) || t.SenderPubkey == nil {
-			return ruleError(ErrImportSender, "NAME_IMPORT must be sent from p2pkh with the public key in the scriptSig")
-		}
 	}
-	return nil
+	return err
 }
 
 func isCoinbase(tx *btcwire.MsgTx) bool {
@@ -309,22 +305,22 @@ func isPubKey(b []byte) bool {
 	return false
 }
 
-// findSenderPubkey scans every input for a scriptSig of exactly [sig, pubkey]
-// whose pubkey hashes to the principal's hash; the first match wins.
+// findSenderPubkey is the original's get_public_key_hex_from_tx: the first
+// input whose scriptSig reads as exactly two tokens, the second a public key
+// that parses and hashes to the principal's hash, gives the key as pushed.
+// Only a p2pkh principal has one (PROTOCOL.md §3.4).
 func findSenderPubkey(tx *btcwire.MsgTx, principal []byte) []byte {
-	if principal == nil {
+	if !isP2PKH(principal) {
 		return nil
 	}
+	want := principal[3:23]
 	for _, in := range tx.TxIn {
-		if !txscript.IsPushOnlyScript(in.SignatureScript) {
+		toks := tokenize(in.SignatureScript)
+		if len(toks) != 2 || !toks[1].isData || !parsesAsPubKey(toks[1].data) {
 			continue
 		}
-		pushes, err := txscript.PushedData(in.SignatureScript)
-		if err != nil || len(pushes) != 2 || len(pushes[1]) == 0 {
-			continue
-		}
-		if h := SumHash160(pushes[1]); string(h[:]) == string(principal) {
-			return pushes[1]
+		if h := SumHash160(toks[1].data); string(h[:]) == string(want) {
+			return toks[1].data
 		}
 	}
 	return nil

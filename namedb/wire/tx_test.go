@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	btcwire "github.com/btcsuite/btcd/wire/v2"
@@ -185,7 +186,6 @@ func TestDecodeTxRefuses(t *testing.T) {
 	p2pkSig := withInput(mkTx(t, preorder, out(changeScript, 1), out(BurnScript(), 1)), &btcwire.TxIn{SignatureScript: sigScript(t, testSig)})
 	p2pkSig.TxIn[0].SignatureScript = []byte{txscript.OP_DUP}
 	segwitSpend := withInput(mkTx(t, preorder, out(changeScript, 1), out(BurnScript(), 1)), &btcwire.TxIn{Witness: btcwire.TxWitness{testSig, testPubkey}})
-	importFromP2SH := mkTx(t, "69643b"+hx("muneeb.id"), out(ownerScript, 1), out(ownerScript, 1))
 	// The payload output may sit anywhere; here it is output 2, where an
 	// import wants the zone-file hash.
 	importPayloadLast := mkTx(t, "69643b"+hx("muneeb.id"), out(ownerScript, 1))
@@ -217,8 +217,7 @@ func TestDecodeTxRefuses(t *testing.T) {
 		{"registration to segwit", mkTx(t, "69643a"+hx("muneeb.id"), out(segwitScript, 1)), prev, Epoch3, ErrOutputType},
 		{"transfer with 1 output", mkTx(t, "69643e3e"+h16+h16), prev, Epoch3, ErrOutputCount},
 		{"import with 2 outputs", mkTx(t, "69643b"+hx("muneeb.id"), out(ownerScript, 1)), prev, Epoch3, ErrOutputCount},
-		{"import hash output is the OP_RETURN", importPayloadLast, prev, Epoch3, ErrOutputType},
-		{"import from p2sh", importFromP2SH, []Prevout{{Script: p2shOwner, Value: 1}}, Epoch3, ErrImportSender},
+		{"import hash output is the OP_RETURN", importPayloadLast, prev, Epoch3, ErrOutputAddress},
 		{"namespace preorder with 2 outputs", mkTx(t, "69642a"+h20+h16, out(BurnScript(), 1)), prev, Epoch3, ErrOutputCount},
 		{"namespace reveal with 4 outputs", mkTx(t, "696426"+reveal("0001", "44", "id"), out(ownerScript, 1), out(changeScript, 1), out(changeScript, 1)), prev, Epoch3, ErrOutputCount},
 	}
@@ -230,6 +229,16 @@ func TestDecodeTxRefuses(t *testing.T) {
 				t.Fatalf("DecodeTx = %+v, %v; want %s", top, err, c.code)
 			}
 		})
+	}
+}
+
+// An import from a p2sh sender decodes, with no sender_pubkey: the rules
+// refuse it (the original rejects it in its check, it does not ignore it).
+func TestImportFromP2SHDecodes(t *testing.T) {
+	tx := mkTx(t, "69643b"+hx("muneeb.id"), out(ownerScript, 1), out(ownerScript, 1))
+	top, err := DecodeTx(tx, []Prevout{{Script: p2shOwner, Value: 1}}, MainnetParams, Epoch3)
+	if err != nil || top.SenderPubkey != nil || top.ImportValueHash == nil {
+		t.Fatalf("import from p2sh: %+v, %v", top, err)
 	}
 }
 
@@ -290,5 +299,99 @@ func TestParamsAddresses(t *testing.T) {
 				t.Errorf("%s back to %x, %v", a, back, err)
 			}
 		}
+	}
+}
+
+// Deviation 3 of the audit (PROTOCOL.md §3.4): sender_pubkey is only looked
+// for when the principal is p2pkh, and the pushed key must parse. The old
+// decoder matched a p2sh principal's hash and took any two-push scriptSig.
+func TestSenderPubkeyOnlyForParsedP2PKH(t *testing.T) {
+	tx := mkTx(t, "69647e"+hx("muneeb.id"))
+	// a p2sh principal whose hash happens to be hash160 of the pushed key
+	p2shOfKey := p2shScript(SumHash160(testPubkey))
+	top, err := DecodeTx(tx, []Prevout{{Script: p2shOfKey, Value: 1}}, MainnetParams, Epoch3)
+	if err != nil || top.SenderPubkey != nil {
+		t.Errorf("p2sh principal: sender_pubkey %x, %v; want none", top.SenderPubkey, err)
+	}
+	// a 33-byte push that is no point on the curve
+	notAKey := append([]byte{0x02}, make([]byte, 32)...)
+	notAKey[32] = 5
+	tx.TxIn[0].SignatureScript = sigScript(t, testSig, notAKey)
+	top, err = DecodeTx(tx, []Prevout{{Script: p2pkhOf(notAKey), Value: 1}}, MainnetParams, Epoch3)
+	if err != nil || top.SenderPubkey != nil {
+		t.Errorf("unparseable key: sender_pubkey %x, %v; want none", top.SenderPubkey, err)
+	}
+	// an uncompressed key is returned as pushed
+	priv, _ := btcec.PrivKeyFromBytes([]byte{1, 2, 3})
+	long := priv.PubKey().SerializeUncompressed()
+	tx.TxIn[0].SignatureScript = sigScript(t, testSig, long)
+	top, err = DecodeTx(tx, []Prevout{{Script: p2pkhOf(long), Value: 1}}, MainnetParams, Epoch3)
+	if err != nil || hex.EncodeToString(top.SenderPubkey) != hex.EncodeToString(long) {
+		t.Errorf("uncompressed key: sender_pubkey %x, %v", top.SenderPubkey, err)
+	}
+}
+
+// Deviation 6 (PROTOCOL.md §3.5): an output an operation reads an address
+// from must have one. A transfer laid out [p2pkh, OP_RETURN "id>…"] used
+// to hand the name to the OP_RETURN script.
+func TestOutputsWithoutAddressDropTheOperation(t *testing.T) {
+	prev := []Prevout{{Script: p2pkhOf(testPubkey), Value: 100000}}
+	opret := func(payload string) *btcwire.TxOut {
+		s, err := txscript.NullDataScript(unhex(t, payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out(s, 0)
+	}
+	withOuts := func(outs ...*btcwire.TxOut) *btcwire.MsgTx {
+		tx := mkTx(t, "00")
+		tx.TxOut = outs
+		return tx
+	}
+	transfer := "69643e3e" + h16 + h16
+	cases := map[string]*btcwire.MsgTx{
+		"transfer recipient":         withOuts(out(ownerScript, 1), opret(transfer)),
+		"registration recipient":     withOuts(out(changeScript, 1), opret("69643a"+hx("muneeb.id"))),
+		"preorder payment":           withOuts(out(changeScript, 1), out(changeScript, 1), opret("69643f"+h20+h16)),
+		"namespace preorder payment": withOuts(out(changeScript, 1), out(changeScript, 1), opret("69642a"+h20+h16)),
+		"renewal payment":            withOuts(out(changeScript, 1), out(ownerScript, 1), out(changeScript, 1), opret("69643a"+hx("muneeb.id"))),
+		"reveal recipient":           withOuts(out(changeScript, 1), opret("696426"+reveal("0001", "44", "id")), out(changeScript, 1)),
+		"import recipient":           withOuts(out(changeScript, 1), opret("69643b"+hx("muneeb.id")), out(ownerScript, 1)),
+	}
+	for name, tx := range cases {
+		top, err := DecodeTx(tx, prev, MainnetParams, Epoch3)
+		if code, ok := CodeOf(err); !ok || code != ErrOutputAddress {
+			t.Errorf("%s: %+v, %v; want ErrOutputAddress", name, top, err)
+		}
+	}
+}
+
+// Deviation 9 (PROTOCOL.md §3.1): the original's tokenizer takes a push
+// that runs past the end of the script as the bytes that are there, so a
+// truncated push in the last OP_RETURN still carries a payload.
+func TestTruncatedPushIsAPayload(t *testing.T) {
+	body := unhex(t, "69643f"+h20+h16) // 39 bytes
+	for name, script := range map[string][]byte{
+		"push claims 40":        append([]byte{txscript.OP_RETURN, 40}, body...),
+		"PUSHDATA1 claims 80":   append([]byte{txscript.OP_RETURN, txscript.OP_PUSHDATA1, 80}, body...),
+		"PUSHDATA2 claims 4096": append([]byte{txscript.OP_RETURN, txscript.OP_PUSHDATA2, 0x00, 0x10}, body...),
+	} {
+		tx := mkTx(t, "00", out(changeScript, 1), out(BurnScript(), 1))
+		tx.TxOut[0].PkScript = script
+		payload, ok := FindPayload(tx)
+		if !ok || hex.EncodeToString(payload) != hex.EncodeToString(body) {
+			t.Errorf("%s: payload %x, %v", name, payload, ok)
+			continue
+		}
+		top, err := DecodeTx(tx, []Prevout{{Script: p2pkhOf(testPubkey), Value: 1}}, MainnetParams, Epoch3)
+		if err != nil || top.Op.Opcode() != OpNamePreorder {
+			t.Errorf("%s: %+v, %v", name, top, err)
+		}
+	}
+	// cut inside the PUSHDATA2 length: one length byte (5) and no data
+	tx := mkTx(t, "00")
+	tx.TxOut[0].PkScript = []byte{txscript.OP_RETURN, txscript.OP_PUSHDATA2, 5}
+	if payload, ok := FindPayload(tx); !ok || len(payload) != 0 {
+		t.Errorf("cut length: %x, %v; want an empty payload", payload, ok)
 	}
 }

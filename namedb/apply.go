@@ -267,26 +267,52 @@ func (e *engine) prePass(ctx context.Context, ops []BlockOp) error {
 		if claimOf[i] == "" {
 			continue
 		}
-		if claims[claimOf[i]] >= 2 {
-			c, rerr, err := e.check(ctx, op)
-			if err != nil {
-				return err
+		reg, isReg := op.Tx.Op.(*wire.NameRegistration)
+		// A registration that no other creation shares a claim with
+		// cannot collide, but it counts toward the quota of the ones after
+		// it, so it is checked whenever a registration follows.
+		if claims[claimOf[i]] < 2 && !(isReg && e.laterCollidingRegistration(ops[i+1:], claimOf[i+1:], claims)) {
+			if isReg {
+				e.registered = append(e.registered, op.Tx.Sender)
 			}
-			if rerr == nil {
-				if seen[c.claim] {
-					e.claimed[c.claim] = true
-				}
-				seen[c.claim] = true
-			}
+			continue
 		}
-		// the senders of the creations so far, checked or not, count
-		// toward the quota of those after (a creation here is never a
-		// renewal)
-		if _, ok := op.Tx.Op.(*wire.NameRegistration); ok {
-			e.registered = append(e.registered, op.Tx.Sender)
+		c, rerr, err := e.check(ctx, op)
+		if err != nil {
+			return err
+		}
+		if rerr == nil && claims[claimOf[i]] >= 2 {
+			if seen[c.claim] {
+				e.claimed[c.claim] = true
+			}
+			seen[c.claim] = true
+		}
+		// Every creation checked so far counts toward the quota of those
+		// after it, as the original's pre-pass appends each to its
+		// checked operations: a registration that passed under its new
+		// owner (the check set its sender to the recipient), one that
+		// failed under its transaction's sender (PROTOCOL.md §7.6 item 1).
+		if isReg && !reg.Renewal {
+			if rerr == nil {
+				e.registered = append(e.registered, op.Tx.Recipient.Script)
+			} else {
+				e.registered = append(e.registered, op.Tx.Sender)
+			}
 		}
 	}
 	return nil
+}
+
+// laterCollidingRegistration reports whether a registration among ops
+// shares its claim with another creation of the block: only then does the
+// quota the pre-pass counts decide anything.
+func (e *engine) laterCollidingRegistration(ops []BlockOp, claimOf []string, claims map[string]int) bool {
+	for i, op := range ops {
+		if _, ok := op.Tx.Op.(*wire.NameRegistration); ok && claims[claimOf[i]] >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // applyOne checks and, if valid, writes one operation; it returns the
@@ -556,8 +582,13 @@ func (e *engine) checkPayment(ns *Namespace, price netparams.Price, fee int64, a
 			return reject(ErrPaymentAddress, "paid to %s, not the burn address %s", addr, e.db.burnAddress)
 		}
 	case 2:
+		if e.epoch.Rules < wire.Epoch3 {
+			return reject(ErrNotInEpoch, "pay-to-creator namespace %s before epoch 3", ns.NamespaceID)
+		}
+		// paid to the creator for the epoch's receive-fees period after the
+		// reveal (the original's NAMESPACE_RECEIVE_FEES_PERIOD)
 		want := e.db.burnAddress
-		if ns.RevealBlock+e.net.NamespaceRevealExpire >= e.b {
+		if ns.RevealBlock+e.epoch.NamespaceReceiveFeesPeriod >= e.b {
 			want = ns.Address
 		}
 		if addr != want {

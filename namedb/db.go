@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,8 +18,32 @@ import (
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
-// schemaVersion is bumped by every change of the key layout (kv.go).
-const schemaVersion = "6"
+// schemaVersion is bumped by every change of the key layout (kv.go) and by
+// every change of the rules that makes an existing database's state wrong.
+// 7: the rules follow blockstack-core v21.0.0.5 where an audit found them
+// parting (PROTOCOL.md, revision of 2026-12-03); the preorder-hash index.
+const schemaVersion = 7
+
+// ErrFormat is wrapped by the error Open returns for a database written by
+// another version of zonemirror (a *FormatError says which).
+var ErrFormat = errors.New("name database format")
+
+// FormatError is a database folder whose format is not this zonemirror's.
+type FormatError struct {
+	Path string
+	// Have is the folder's format (0 when unreadable); Want is this
+	// zonemirror's.
+	Have, Want int
+}
+
+func (e *FormatError) Error() string {
+	if e.Have > e.Want {
+		return fmt.Sprintf("name database %s has format %d, written by a newer zonemirror (this one reads format %d): upgrade zonemirror, or rebuild the database from the chain with `zonemirror sync --resync` (or `serve --resync`), which deletes %s first", e.Path, e.Have, e.Want, e.Path)
+	}
+	return fmt.Sprintf("name database %s has format %d, written by an older zonemirror whose rules parted from Blockstack Core's (fixed in format %d): its names and consensus hashes are wrong, so it is not used. Rebuild it from the chain with `zonemirror sync --resync` (or `serve --resync`), which deletes %s first", e.Path, e.Have, e.Want, e.Path)
+}
+
+func (e *FormatError) Unwrap() error { return ErrFormat }
 
 // DB is an open name database. Its methods are safe for concurrent use;
 // blocks are committed one at a time.
@@ -79,6 +105,7 @@ type options struct {
 	recordCacheBytes int64
 	syncEvery        time.Duration
 	blockCacheBytes  int64
+	resync           bool
 }
 
 // Option changes how Open opens a database.
@@ -94,9 +121,14 @@ func WithRecordCache(bytes int64) Option { return func(o *options) { o.recordCac
 // such blocks again). The default is DefaultSyncEvery (1 s).
 func WithSyncEvery(d time.Duration) Option { return func(o *options) { o.syncEvery = d } }
 
+// WithResync deletes a database of another format (a *FormatError) and
+// starts an empty one in its place, to be synced again from the chain. A
+// database of another network is still refused.
+func WithResync() Option { return func(o *options) { o.resync = true } }
+
 // Open opens (creating if needed) the name database in the folder path for
-// network n. A database made for another network, or by another version
-// of the key layout, is refused.
+// network n. A database made for another network is refused, and so is one
+// of another format (a *FormatError), unless WithResync is given.
 func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option) (*DB, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
@@ -124,6 +156,24 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	kv, err := pebble.Open(path, popts)
 	if err != nil {
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	ferr, err := checkFormat(kv, path)
+	if err != nil {
+		kv.Close()
+		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	if ferr != nil {
+		kv.Close()
+		if !o.resync {
+			return nil, ferr
+		}
+		slog.Warn("deleting a name database of another format to sync it again", "path", path, "format", ferr.Have, "want", ferr.Want)
+		if err := os.RemoveAll(path); err != nil {
+			return nil, fmt.Errorf("resync name database %s: %w", path, err)
+		}
+		if kv, err = pebble.Open(path, popts); err != nil {
+			return nil, fmt.Errorf("open name database %s: %w", path, err)
+		}
 	}
 	db := &DB{kv: kv, net: n, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
 		preorders:   map[preorderKey]*pendingPreorder{},
@@ -196,8 +246,26 @@ func (db *DB) scan(prefix, start []byte, f func(k, v []byte) (bool, error)) erro
 	return nil
 }
 
+// checkFormat returns a *FormatError unless the store is empty or of this
+// format; err is for failures to read it.
+func checkFormat(kv *pebble.DB, path string) (*FormatError, error) {
+	v, closer, err := kv.Get(metaKey(metaSchema))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil // a new database (init writes the format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the format: %w", err)
+	}
+	defer closer.Close()
+	have, err := strconv.Atoi(string(v))
+	if err != nil || have != schemaVersion {
+		return &FormatError{Path: path, Have: have, Want: schemaVersion}, nil
+	}
+	return nil, nil
+}
+
 func (db *DB) init(ctx context.Context) error {
-	for m, want := range map[string]string{metaSchema: schemaVersion, metaNetwork: db.net.Name} {
+	for m, want := range map[string]string{metaSchema: strconv.Itoa(schemaVersion), metaNetwork: db.net.Name} {
 		got, ok, err := db.get(metaKey(m))
 		switch {
 		case err != nil:

@@ -2,6 +2,7 @@ package namedb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,62 @@ func BenchmarkApplyEmptyBlock(b *testing.B) {
 			b.Fatal(err)
 		}
 		h++
+	}
+}
+
+// A database of an older format (format 6 held state by rules that parted
+// from the original's) is refused with a message that names the fix; with
+// WithResync it is deleted and synced again from empty. A newer format is
+// refused too.
+func TestOpenOldFormat(t *testing.T) {
+	ctx := context.Background()
+	n := netparams.Devnet()
+	for _, have := range []int{6, schemaVersion + 1} {
+		db, path := openTemp(t, n)
+		for h := int64(1); h <= 5; h++ {
+			if _, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.kv.Set(metaKey(metaSchema), []byte(fmt.Sprint(have)), nil); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		_, err := Open(ctx, path, n)
+		var fe *FormatError
+		if !errors.As(err, &fe) || fe.Have != have || fe.Want != schemaVersion || !errors.Is(err, ErrFormat) {
+			t.Fatalf("format %d: Open = %v, want a *FormatError", have, err)
+		}
+		for _, say := range []string{path, fmt.Sprintf("format %d", have), "zonemirror sync --resync", "serve --resync"} {
+			if !strings.Contains(err.Error(), say) {
+				t.Errorf("format %d: the refusal %q does not say %q", have, err, say)
+			}
+		}
+		db2, err := Open(ctx, path, n, WithResync())
+		if err != nil {
+			t.Fatalf("format %d with WithResync: %v", have, err)
+		}
+		if tip, _ := db2.Tip(); tip != n.FirstBlock-1 {
+			t.Errorf("format %d: resynced database starts at %d", have, tip)
+		}
+		db2.Close()
+		// now of this format: opens without WithResync, and WithResync
+		// keeps it
+		db3, err := Open(ctx, path, n, WithResync())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db3.ApplyBlock(ctx, Block{Height: 1, Hash: blockHash(1)}); err != nil {
+			t.Fatal(err)
+		}
+		db3.Close()
+		db4, err := Open(ctx, path, n, WithResync())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tip, _ := db4.Tip(); tip != 1 {
+			t.Errorf("WithResync deleted a database of this format (tip %d)", tip)
+		}
+		db4.Close()
 	}
 }

@@ -27,6 +27,7 @@ const (
 	pUndo       = 'u' // u/<height>                    → undo log of the block
 	pCreation   = 'C' // C/<address>\x00<height><vtx> → name: names an address created
 	pCreated    = 'D' // D/<name>                      → its latest creation: height ‖ vtx ‖ address
+	pCarried    = 'O' // O/<preorder hash>             → name: the name whose record got this preorder_hash
 )
 
 // Meta keys.
@@ -84,7 +85,8 @@ func creationPrefix(addr string) []byte { return key(pCreation, []byte(addr), []
 func creationKey(addr string, h int64, vtx int) []byte {
 	return append(creationPrefix(addr), append(be64(h), be32(vtx)...)...)
 }
-func createdKey(name string) []byte { return key(pCreated, []byte(name)) }
+func createdKey(name string) []byte    { return key(pCreated, []byte(name)) }
+func carriedKey(h wire.Hash160) []byte { return key(pCarried, h[:]) }
 
 // prefixEnd is the first key after every key that starts with prefix.
 func prefixEnd(prefix []byte) []byte {

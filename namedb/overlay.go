@@ -195,8 +195,72 @@ func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespa
 	return p, nil
 }
 
-// putPreorder writes a new pending preorder.
+// namePreorderPending is the original's namedb_get_name_preorder: a stored
+// NAME_PREORDER row with this hash counts only while no name alive at the
+// last block carries the hash as its preorder_hash (PROTOCOL.md §5.1).
+func (e *engine) namePreorderPending(ctx context.Context, hash wire.Hash160) (*pendingPreorder, error) {
+	p, err := e.pendingPreorder(ctx, hash, false)
+	if err != nil || p == nil {
+		return p, err
+	}
+	carried, err := e.nameCarries(ctx, hash)
+	if err != nil || carried {
+		return nil, err
+	}
+	return p, nil
+}
+
+// nameCarries reports whether a name alive at the last block has hash as
+// its preorder_hash. Only the name the hash was made for can carry it; the
+// store keeps which name that is (putCarried). A name created in this block
+// is not alive at the last block, so the committed mapping is enough.
+func (e *engine) nameCarries(ctx context.Context, hash wire.Hash160) (bool, error) {
+	v, ok, err := e.db.get(carriedKey(hash))
+	if err != nil || !ok {
+		return false, err
+	}
+	s, err := e.getName(ctx, string(v))
+	if err != nil || s == nil {
+		return false, err
+	}
+	return s.PreorderHash == hash && e.recAlive(s.NameRecord, e.last), nil
+}
+
+// namespacePreorderPending is the original's namedb_get_namespace_preorder:
+// a stored NAMESPACE_PREORDER row with this hash counts only while no
+// namespace — revealed or ready, expired or not — carries the hash
+// (PROTOCOL.md §5.8).
+func (e *engine) namespacePreorderPending(ctx context.Context, hash wire.Hash160) (*pendingPreorder, error) {
+	p, err := e.pendingPreorder(ctx, hash, true)
+	if err != nil || p == nil {
+		return p, err
+	}
+	for _, ns := range e.namespaces {
+		if ns.PreorderHash == hash {
+			return nil, nil
+		}
+	}
+	return p, nil
+}
+
+// putPreorder writes a new pending preorder. When a row with its hash is
+// stored already (it did not count as pending: a name or namespace carries
+// the hash), the original keeps both rows and a later registration or
+// reveal takes the older one, consuming both: so the older row stays and
+// the new preorder, accepted all the same, is not stored as pending.
 func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
+	old, err := e.pendingPreorder(ctx, rec.PreorderHash, rec.Namespace)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		js, err := marshalPreorder(rec)
+		if err != nil {
+			return fmt.Errorf("encode preorder: %w", err)
+		}
+		e.lastRecord, e.lastRecordJSON = rec, js
+		return nil
+	}
 	js, err := e.w.putPreorder(rec)
 	if err != nil {
 		return err

@@ -72,12 +72,6 @@ func marshalName(r *NameRecord) ([]byte, error) {
 	b = strconv.AppendInt(b, r.NamespaceBlockNumber, 10)
 	b = append(b, `,"last_creation_op":`...)
 	b = appendJSONString(b, r.LastCreationOp)
-	b = append(b, `,"transfer_send_block_id":`...)
-	if r.TransferSendBlockID == nil {
-		b = append(b, "null"...)
-	} else {
-		b = strconv.AppendInt(b, *r.TransferSendBlockID, 10)
-	}
 	return append(b, '}'), nil
 }
 

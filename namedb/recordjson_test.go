@@ -84,10 +84,6 @@ func randName(r *rand.Rand) *NameRecord {
 		ch := wire.Hash128{byte(r.IntN(256)), 9}
 		rec.ConsensusHash = &ch
 	}
-	if r.IntN(2) == 0 {
-		id := randInt(r)
-		rec.TransferSendBlockID = &id
-	}
 	return rec
 }
 
@@ -191,11 +187,10 @@ func FuzzRecordJSON(f *testing.F) {
 	f.Add("a.id", "id", []byte{0x76, 0xa9}, int64(5), false, 1.5, "<&>")
 	f.Add("", "", []byte(nil), int64(-1), true, math.Inf(1), "\xff")
 	f.Fuzz(func(t *testing.T, name, ns string, sender []byte, n int64, float bool, fee float64, other string) {
-		id := n ^ 7
 		rec := &NameRecord{Name: name, NamespaceID: ns, Sender: sender, SenderPubkey: Hex(other),
 			Address: other, BlockNumber: n, FirstRegistered: -n, Op: other, TxID: name + other,
-			OpFee: Fee{Int: n, Float: fee, IsFloat: float}, ImporterAddress: &other, TransferSendBlockID: &id,
-			LastCreationOp: ns}
+			OpFee: Fee{Int: n, Float: fee, IsFloat: float}, ImporterAddress: &other, LastCreationOp: ns,
+			PreorderBlockNumber: n ^ 7}
 		got, err := marshalName(rec)
 		sameAsEncodingJSON(t, rec, got, err)
 		p := &PreorderRecord{Sender: sender, Address: name, BlockNumber: n, Op: ns, Opcode: other,

@@ -132,7 +132,6 @@ type NameRecord struct {
 	NameHash128          wire.Hash128  `json:"name_hash128"`
 	NamespaceBlockNumber int64         `json:"namespace_block_number"`
 	LastCreationOp       string        `json:"last_creation_op"`
-	TransferSendBlockID  *int64        `json:"transfer_send_block_id"`
 }
 
 // storedName is how a name is kept on disk: the record plus state the

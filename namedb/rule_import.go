@@ -48,7 +48,7 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 	}
 	rec := &NameRecord{
 		Name: name, NamespaceID: nsID, ValueHash: t.ImportValueHash,
-		Sender: Hex(recipient.Script), Address: recipient.Address,
+		Sender: Hex(recipient.Script), SenderPubkey: Hex(t.SenderPubkey), Address: recipient.Address,
 		BlockNumber: e.b, PreorderBlockNumber: e.b, FirstRegistered: e.b, LastRenewed: e.b,
 		Op: string(wire.OpNameImport), Opcode: "NAME_IMPORT",
 		TxID: t.TxID.String(), Vtxindex: op.Vtxindex,
@@ -95,6 +95,9 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 				if err := e.w.putCreation(name, t.Recipient.Address, e.b, op.Vtxindex); err != nil {
 					return err
 				}
+			}
+			if err := e.w.putCarried(rec.PreorderHash, name); err != nil {
+				return err
 			}
 			return e.putName(ctx, s)
 		},

@@ -14,17 +14,12 @@ func (e *engine) checkNamespacePreorder(ctx context.Context, op BlockOp, p *wire
 	if p.TokenFee != nil || e.epoch.Rules >= wire.Epoch4 {
 		return nil, reject(ErrTokens, "namespaces are paid in STACKS from epoch 4; token accounts are not kept"), nil
 	}
-	pending, err := e.pendingPreorder(ctx, p.PreorderHash, true)
+	pending, err := e.namespacePreorderPending(ctx, p.PreorderHash)
 	if err != nil {
 		return nil, nil, err
 	}
 	if pending != nil {
 		return nil, reject(ErrPreorderExists, "namespace preorder %s is already pending", p.PreorderHash), nil
-	}
-	for _, ns := range e.namespaces {
-		if ns.PreorderHash == p.PreorderHash {
-			return nil, reject(ErrPreorderExists, "namespace preorder %s was used by namespace %s", p.PreorderHash, ns.NamespaceID), nil
-		}
 	}
 	if !e.validConsensusHash(p.ConsensusHash) {
 		return nil, reject(ErrConsensusHash, "consensus hash %s is not one of the last %d blocks'", p.ConsensusHash, e.net.ConsensusWindow), nil
@@ -51,9 +46,6 @@ func (e *engine) checkNamespacePreorder(ctx context.Context, op BlockOp, p *wire
 func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.NamespaceReveal) (*change, *RuleError, error) {
 	t := op.Tx
 	id := r.NamespaceID
-	if len(t.SenderPubkey) == 0 {
-		return nil, reject(ErrImporter, "reveal sender shows no public key"), nil
-	}
 	if e.namespaceRevealed(id) != nil || e.namespaceReady(id) != nil {
 		return nil, reject(ErrNamespaceExists, "namespace %s is already revealed or ready", id), nil
 	}
@@ -62,7 +54,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 	if err != nil {
 		return nil, reject(ErrNoPreorder, "%v", err), nil
 	}
-	pre, err := e.pendingPreorder(ctx, hash, true)
+	pre, err := e.namespacePreorderPending(ctx, hash)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,8 +82,12 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 		return nil, reject(ErrFeeTooLow, "paid %d, namespace price is %d", pre.rec.OpFee.Int, price), nil
 	}
 	blockNumber := pre.rec.BlockNumber
+	// The import keychain belongs to the namespace id: built at the first
+	// import, kept when a reveal expires and the id is revealed again.
+	var keychain []string
 	if old := e.namespaces[id]; old != nil {
 		blockNumber = old.BlockNumber
+		keychain = old.Keychain
 	}
 	buckets := make([]int, len(r.Buckets))
 	for i, b := range r.Buckets {
@@ -99,7 +95,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 	}
 	ns := &Namespace{
 		NamespaceID: id, PreorderHash: hash, Version: r.Version,
-		Sender: Hex(t.Sender), SenderPubkey: Hex(t.SenderPubkey), Address: t.SenderAddress,
+		Sender: Hex(t.Sender), SenderPubkey: nilIfEmpty(t.SenderPubkey), Address: t.SenderAddress,
 		Recipient: Hex(recipient.Script), RecipientAddress: recipient.Address,
 		BlockNumber: blockNumber, RevealBlock: e.b, ReadyBlock: 0,
 		Op: string(wire.OpNamespaceReveal), Opcode: "NAMESPACE_REVEAL",
@@ -107,7 +103,7 @@ func (e *engine) checkNamespaceReveal(ctx context.Context, op BlockOp, r *wire.N
 		Lifetime: r.Lifetime, Coeff: r.Coeff, Base: r.Base, Buckets: buckets,
 		NonalphaDiscount: r.NonalphaDiscount, NoVowelDiscount: r.NoVowelDiscount,
 	}
-	s := &storedNamespace{Namespace: ns}
+	s := &storedNamespace{Namespace: ns, Keychain: keychain}
 	return &change{
 		claim: namespaceClaim(id), opchar: byte(wire.OpNamespaceReveal), field: ns.field, apiRecord: ns,
 		write: func(ctx context.Context) error {

@@ -14,7 +14,7 @@ func (e *engine) checkPreorder(ctx context.Context, op BlockOp, p *wire.NamePreo
 	if p.TokenFee != nil {
 		return nil, reject(ErrTokens, "preorder pays %d µSTX; token accounts are not kept", *p.TokenFee), nil
 	}
-	pending, err := e.pendingPreorder(ctx, p.PreorderHash, false)
+	pending, err := e.namePreorderPending(ctx, p.PreorderHash)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -49,7 +49,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 	if err != nil {
 		return nil, reject(ErrNoPreorder, "%v", err), nil
 	}
-	pre, err := e.pendingPreorder(ctx, hash, false)
+	pre, err := e.namePreorderPending(ctx, hash)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +87,9 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 	}
 	rec := &NameRecord{
 		Name: name, NamespaceID: nsID, ValueHash: r.ValueHash,
-		Sender: Hex(recipient.Script), SenderPubkey: p.SenderPubkey, Address: recipient.Address,
+		// the registration's own sender_pubkey: the preorderer's key, as the
+		// registration must come from the preorder's sender (PROTOCOL.md §5.2)
+		Sender: Hex(recipient.Script), SenderPubkey: nilIfEmpty(t.SenderPubkey), Address: recipient.Address,
 		BlockNumber: blockNumber, PreorderBlockNumber: p.BlockNumber,
 		FirstRegistered: e.b, LastRenewed: e.b,
 		Op: string(wire.OpNameRegistration), Opcode: "NAME_REGISTRATION",
@@ -107,6 +109,9 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 				return err
 			}
 			if err := e.w.putCreation(name, recipient.Address, e.b, op.Vtxindex); err != nil {
+				return err
+			}
+			if err := e.w.putCarried(rec.PreorderHash, name); err != nil {
 				return err
 			}
 			return e.putName(ctx, s)

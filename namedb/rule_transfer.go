@@ -38,8 +38,7 @@ func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTran
 	if e.inGrace(live.NameRecord, e.b) {
 		return nil, reject(ErrGracePeriod, "%s is in its renewal grace period", name), nil
 	}
-	sendBlock, ok := e.consensusHashHeight(x.ConsensusHash)
-	if !ok {
+	if !e.validConsensusHash(x.ConsensusHash) {
 		return nil, reject(ErrConsensusHash, "consensus hash %s is not one of the last %d blocks'", x.ConsensusHash, e.net.ConsensusWindow), nil
 	}
 	recipient := t.Recipient
@@ -81,7 +80,6 @@ func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTran
 		ch = *s.UpdateConsensusHash
 	}
 	rec.ConsensusHash = &ch
-	rec.TransferSendBlockID = &sendBlock
 	return &change{
 		opchar: byte(wire.OpNameTransfer),
 		field: nameRecordField(rec, map[string]consensus.Value{
@@ -89,7 +87,7 @@ func (e *engine) checkTransfer(ctx context.Context, op BlockOp, x *wire.NameTran
 			"keep_data":    consensus.Bool(x.KeepData),
 		}),
 		apiRecord: rec,
-		extra:     map[string]any{"keep_data": x.KeepData, "last_creation_op": nil, "transfer_send_block_id": nil},
+		extra:     map[string]any{"keep_data": x.KeepData, "last_creation_op": nil},
 		name:      name,
 		write:     func(ctx context.Context) error { return e.putName(ctx, s) },
 	}, nil, nil

@@ -409,6 +409,13 @@ func (w *blockWriter) putNamespace(ns *storedNamespace) error {
 	return w.set(namespaceKey(ns.NamespaceID), js)
 }
 
+// putCarried records that name's record now carries preorder hash h
+// (a registration or an import), so a later NAME_PREORDER of h can tell
+// that the name uses it (PROTOCOL.md §5.1).
+func (w *blockWriter) putCarried(h wire.Hash160, name string) error {
+	return w.set(carriedKey(h), []byte(name))
+}
+
 // putCreation records that addr created name at (h, vtx): a registration,
 // or a name's first import. DIDs count these (NameDID).
 func (w *blockWriter) putCreation(name, addr string, h int64, vtx int) error {

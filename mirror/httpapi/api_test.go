@@ -266,6 +266,9 @@ func TestRecordShapesMatchRealRecords(t *testing.T) {
 	wantFields := map[string][]string{}
 	for _, recs := range realHist {
 		for _, r := range recs {
+			// The docs' history comes from a release before v21, which
+			// kept transfer_send_block_id; v21 does not (PROTOCOL.md §5.5).
+			delete(r, "transfer_send_block_id")
 			wantFields[r["opcode"].(string)] = keys(r)
 		}
 	}

@@ -22,6 +22,10 @@ type Epoch struct {
 	NamePriceMultiplier float64
 	// NamePriceDivisor divides BTC name prices in integer epochs (rules 4-5). Mainnet: 10.
 	NamePriceDivisor int64
+	// NamespaceReceiveFeesPeriod is how many blocks after its reveal a
+	// pay-to-creator (version 2) namespace is paid to its creator; later
+	// payments go to the burn address. Mainnet: 0, 0, then 52595.
+	NamespaceReceiveFeesPeriod int64
 	// NamespacePrices is the price of a namespace id by its length (index 1-19), in
 	// satoshis (rules 1-3) or µSTX (rules 4-5). Index 0 is unused.
 	NamespacePrices [wire.MaxNamespaceIDLength + 1]int64
@@ -75,6 +79,8 @@ const (
 	namespace47CharCost = 4 * btc
 	namespace8UpCost    = btc * 4 / 10
 	microSTX            = 1_000_000
+	// blocksPerYear is the original's BLOCKS_PER_YEAR.
+	blocksPerYear = 52595
 )
 
 func namespaceTable(c1, c23, c47, c8 int64) (t [wire.MaxNamespaceIDLength + 1]int64) {
@@ -98,7 +104,7 @@ var genesisCH = wire.Hash128{0x17, 0xac, 0x43, 0xc1, 0xd8, 0x54, 0x9c, 0x31, 0x8
 func defaults(n *Network) *Network {
 	n.GenesisConsensusHash = genesisCH
 	n.NameCostUnit = 100
-	n.NamespaceRevealExpire = 52595
+	n.NamespaceRevealExpire = blocksPerYear
 	n.PreorderExpire = 144
 	n.ImportKeyringSize = 300
 	n.MaxNamesPerSender = 25
@@ -122,9 +128,9 @@ func Mainnet() *Network {
 		Epochs: []Epoch{
 			{End: 436650, Rules: wire.Epoch1, LifetimeMultiplier: 1, GracePeriod: 0, NamePriceMultiplier: 1.0, NamespacePrices: t12},
 			{End: 488500, Rules: wire.Epoch2, LifetimeMultiplier: 2, GracePeriod: 0, NamePriceMultiplier: 1.0, NamespacePrices: t12},
-			{End: 547921, Rules: wire.Epoch3, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceMultiplier: 0.1, NamespacePrices: t3},
-			{End: 599866, Rules: wire.Epoch4, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceDivisor: 10, NamespacePrices: tSTX},
-			{End: 0, Rules: wire.Epoch5, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceDivisor: 10, NamespacePrices: tSTX},
+			{End: 547921, Rules: wire.Epoch3, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceMultiplier: 0.1, NamespaceReceiveFeesPeriod: blocksPerYear, NamespacePrices: t3},
+			{End: 599866, Rules: wire.Epoch4, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceDivisor: 10, NamespaceReceiveFeesPeriod: blocksPerYear, NamespacePrices: tSTX},
+			{End: 0, Rules: wire.Epoch5, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceDivisor: 10, NamespaceReceiveFeesPeriod: blocksPerYear, NamespacePrices: tSTX},
 		},
 	})
 }
@@ -140,7 +146,7 @@ func Devnet() *Network {
 		Confirmations:        0,
 		SubdomainsFirstBlock: 1,
 		Epochs: []Epoch{
-			{End: 0, Rules: wire.Epoch3, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceMultiplier: 0.1,
+			{End: 0, Rules: wire.Epoch3, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceMultiplier: 0.1, NamespaceReceiveFeesPeriod: blocksPerYear,
 				NamespacePrices: namespaceTable(namespace1CharCost/10, namespace23CharCost/10, namespace47CharCost/10, namespace8UpCost/10)},
 		},
 	})
@@ -196,6 +202,9 @@ func (n *Network) Validate() error {
 		}
 		if e.GracePeriod < 0 {
 			bad(key+".grace_period", "%d, want ≥ 0", e.GracePeriod)
+		}
+		if e.NamespaceReceiveFeesPeriod < 0 {
+			bad(key+".namespace_receive_fees_period", "%d, want ≥ 0", e.NamespaceReceiveFeesPeriod)
 		}
 		if e.IntegerPrices() && e.NamePriceDivisor < 1 {
 			bad(key+".name_price_divisor", "%d, want ≥ 1 in rule set %d", e.NamePriceDivisor, e.Rules)

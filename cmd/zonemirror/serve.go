@@ -35,6 +35,7 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 		"variable (ZONEMIRROR_NODE_HOST); values are YAML (--drivers '[{name: d, driver: disk}]').\n"+
 		"The file is read first, then the environment, then the flags.")
 	file := fs.String("config", "", "YAML config (configs/ has examples)")
+	resync := fs.Bool("resync", false, "delete a name database written by another zonemirror format and sync it again from the chain")
 	keyFlags := map[string]string{} // flag name -> key path
 	for _, a := range serveAliases {
 		usage := a.usage + " (env " + daemon.Key{Path: a.key}.Env() + ")"
@@ -87,5 +88,5 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := cfg.Defaults(); err != nil {
 		return err
 	}
-	return daemon.Run(ctx, cfg, daemon.Options{Version: "zonemirror " + version, Builtins: builtinDrivers})
+	return daemon.Run(ctx, cfg, daemon.Options{Version: "zonemirror " + version, Builtins: builtinDrivers, Resync: *resync})
 }

@@ -41,6 +41,7 @@ func runSync(ctx context.Context, env *cmdEnv, args []string) error {
 	window := fs.Int("window", 64, "block requests in flight")
 	untilCaughtUp := fs.Bool("until-caught-up", false, "exit once the node's tip (minus the confirmations) is applied")
 	progress := fs.String("progress", "auto", "auto (a bar on a terminal, log lines otherwise), bar, log or none")
+	resync := fs.Bool("resync", false, "delete a name database written by another zonemirror format and sync it again from the chain")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,7 +50,11 @@ func runSync(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	dir := filepath.Join(*data, n.Name, "names")
-	db, err := namedb.Open(ctx, dir, n)
+	var opts []namedb.Option
+	if *resync {
+		opts = append(opts, namedb.WithResync())
+	}
+	db, err := namedb.Open(ctx, dir, n, opts...)
 	if err != nil {
 		return err
 	}

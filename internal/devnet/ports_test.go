@@ -65,3 +65,20 @@ func TestSecondDevnetOnOneFolderRefuses(t *testing.T) {
 		t.Errorf("second devnet: %v, want an error containing %q", err, want)
 	}
 }
+
+// A folder made by another zonemirror format is not resumed: the devnet
+// says so and how to start over, before it starts anything.
+func TestOldFolderRefuses(t *testing.T) {
+	for _, state := range []string{`{"wallet":"x","rpc_user":"devnet","rpc_pass":"p"}`, `{"format":99,"wallet":"x"}`} {
+		data := t.TempDir()
+		if err := os.WriteFile(filepath.Join(data, "state.json"), []byte(state), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := Run(context.Background(), Options{Data: data, HTTP: "127.0.0.1:0", DNS: "127.0.0.1:0", Out: io.Discard})
+		for _, want := range []string{data, "zonemirror devnet --fresh", "folder format"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("state %s: %v, want an error containing %q", state, err, want)
+			}
+		}
+	}
+}

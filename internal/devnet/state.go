@@ -17,8 +17,17 @@ import (
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 )
 
+// folderFormat is the format of a devnet folder: bumped whenever what a
+// folder holds (its name database above all) would be wrong under this
+// zonemirror. 2: the name database of format 7 (rules fixed to follow
+// blockstack-core v21.0.0.5).
+const folderFormat = 2
+
 // state is what a devnet keeps across starts (DATA/state.json).
 type state struct {
+	// Format is the folder's format (folderFormat when it was made; folders
+	// made before formats were kept have none).
+	Format int `json:"format"`
 	// Wallet is the WIF of the throwaway key that mines and pays.
 	Wallet string `json:"wallet"`
 	// RPCUser and RPCPass are btcd's credentials.
@@ -55,7 +64,7 @@ func loadState(dir string) (*state, error) {
 		}
 		pass := make([]byte, 12)
 		rand.Read(pass) //nolint:errcheck // crypto/rand does not fail
-		s := &state{Wallet: w.String(), RPCUser: "devnet", RPCPass: hex.EncodeToString(pass)}
+		s := &state{Format: folderFormat, Wallet: w.String(), RPCUser: "devnet", RPCPass: hex.EncodeToString(pass)}
 		return s, s.save(dir)
 	}
 	if err != nil {
@@ -64,6 +73,13 @@ func loadState(dir string) (*state, error) {
 	s := &state{}
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("devnet state %s: %w", filepath.Join(dir, "state.json"), err)
+	}
+	if s.Format != folderFormat {
+		made := "an older"
+		if s.Format > folderFormat {
+			made = "a newer"
+		}
+		return nil, fmt.Errorf("the devnet folder %s was made by %s zonemirror (folder format %d, this one uses %d): its name database does not follow this version's rules, so it is not resumed. Start over with: zonemirror devnet --fresh (deletes %s)", dir, made, s.Format, folderFormat, dir)
 	}
 	return s, nil
 }

@@ -30,6 +30,10 @@ import (
 type Options struct {
 	// Version is the server version the API reports.
 	Version string
+	// Resync deletes a name database of another format and syncs it again
+	// from the chain (namedb.WithResync); without it such a database is
+	// refused, naming this fix.
+	Resync bool
 	// Builtins are the built-in storage drivers by kind.
 	Builtins map[string]plugins.OpenFunc
 	// Self is the command that serves a built-in driver (see host.Options);
@@ -73,7 +77,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	db, err := namedb.Open(ctx, filepath.Join(cfg.Data, n.Name, "names"), n, namedb.WithRecordCache(cfg.Cache.Names))
+	dbOpts := []namedb.Option{namedb.WithRecordCache(cfg.Cache.Names)}
+	if opts.Resync {
+		dbOpts = append(dbOpts, namedb.WithResync())
+	}
+	db, err := namedb.Open(ctx, filepath.Join(cfg.Data, n.Name, "names"), n, dbOpts...)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	btcwire "github.com/btcsuite/btcd/wire/v2"
 
@@ -19,6 +20,7 @@ import (
 func TestMalformedOperationsCounted(t *testing.T) {
 	c := newTestChain(t, testNet())
 	k := c.key("sender")
+	sent := map[chainhash.Hash]bool{}
 	for _, payload := range [][]byte{
 		{'i', 'd', '?', 1, 2, 3},               // a preorder with a 3-byte body
 		{'i', 'd', '+', 0xaa},                  // an update with a 1-byte body
@@ -28,12 +30,26 @@ func TestMalformedOperationsCounted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.send.SendOutputs(k, []*btcwire.TxOut{btcwire.NewTxOut(0, script)}); err != nil {
+		tx, err := c.send.SendOutputs(k, []*btcwire.TxOut{btcwire.NewTxOut(0, script)})
+		if err != nil {
 			t.Fatal(err)
 		}
+		sent[tx.TxHash()] = true
 	}
 	before, _ := c.db.Tip()
-	c.mine()
+	hash := c.mine()
+	b, err := c.rpc.GetBlock(hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tx := range b.Transactions {
+		delete(sent, tx.TxHash())
+	}
+	if len(sent) != 0 {
+		t.Fatalf("the block lacks %d of the 3 transactions sent", len(sent))
+	}
+	// c.mine waited for namedb's tip: the syncer counts a block's
+	// refusals before namedb shows the block applied.
 	st := c.sync.Status()
 	total := 0
 	for _, n := range st.Refused {

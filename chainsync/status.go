@@ -73,12 +73,23 @@ func (st *status) set(f func(s *Status)) {
 	}
 }
 
-func (st *status) applied(h int64, ops int) {
+// handed counts a block's operations handed to namedb and the
+// transactions the decoder refused, before the block is applied.
+func (st *status) handed(ops int, refused map[string]int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.s.Operations += int64(ops)
+	for c, k := range refused {
+		st.s.Refused[c] += k
+	}
+}
+
+// applied records that block h is applied.
+func (st *status) applied(h int64) {
 	now := time.Now()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.s.Height = h
-	st.s.Operations += int64(ops)
 	st.samples = append(st.samples, sample{now, h})
 	for len(st.samples) > 2 && now.Sub(st.samples[0].t) > rateWindow {
 		st.samples = st.samples[1:]

@@ -313,6 +313,10 @@ func (s *Syncer) syncRange(ctx context.Context, n *node, x *extractor, from, to 
 		if tip >= s.net.FirstBlock && d.prev != chainhash.Hash(tipHash) {
 			return errReorg
 		}
+		// The block's counts go into the status before namedb makes the
+		// block visible: whoever sees block h applied (namedb's tip) then
+		// sees its operations and refusals counted.
+		s.st.handed(len(d.ops), d.refused)
 		res, err := s.db.ApplyBlock(ctx, namedb.Block{Height: d.height, Hash: d.hash, Ops: d.ops})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -320,14 +324,7 @@ func (s *Syncer) syncRange(ctx context.Context, n *node, x *extractor, from, to 
 			}
 			return &fatalError{err}
 		}
-		s.st.applied(d.height, len(d.ops))
-		if len(d.refused) > 0 {
-			s.st.set(func(st *Status) {
-				for c, k := range d.refused {
-					st.Refused[c] += k
-				}
-			})
-		}
+		s.st.applied(d.height)
 		if len(res.Rejected) > 0 {
 			slog.Debug("chain sync: operations refused", "height", d.height, "refused", len(res.Rejected))
 		}

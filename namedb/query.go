@@ -368,3 +368,51 @@ func (db *DB) NamespacePrice(id string) (int64, error) {
 	}
 	return p, nil
 }
+
+// PendingPreorder returns the preorder with this hash as the original's
+// namedb_get_name_preorder (namespace false) or
+// namedb_get_namespace_preorder (namespace true) sees it at the tip: a
+// stored row that no live name, or no namespace, carries the hash of; nil
+// if there is none.
+func (db *DB) PendingPreorder(ctx context.Context, hash wire.Hash160, namespace bool) (*PreorderRecord, error) {
+	db.wmu.Lock() // the rules' view of the committed state, without a block in flight
+	defer db.wmu.Unlock()
+	tip, _ := db.view()
+	e := &engine{db: db, over: newOverlay(), net: db.net, b: tip + 1, last: tip, epoch: db.net.EpochAt(tip + 1), namespaces: db.namespaces}
+	var p *pendingPreorder
+	var err error
+	if namespace {
+		p, err = e.namespacePreorderPending(ctx, hash)
+	} else {
+		p, err = e.namePreorderPending(ctx, hash)
+	}
+	if err != nil || p == nil {
+		return nil, err
+	}
+	rec := *p.rec
+	return &rec, nil
+}
+
+// StoredPreorders returns every stored preorder row of names (namespace
+// false) or of namespaces: the preorders not consumed by a registration
+// or reveal, whether or not a name or namespace now carries their hash.
+func (db *DB) StoredPreorders(_ context.Context, namespace bool) ([]*PreorderRecord, error) {
+	var out []*PreorderRecord
+	flag := byte(0)
+	if namespace {
+		flag = 1
+	}
+	err := db.scan(key(pPending, []byte{flag}), nil, func(k, v []byte) (bool, error) {
+		rec, err := decodePreorder(k, v)
+		if err != nil {
+			return false, err
+		}
+		rec.Namespace = namespace
+		out = append(out, rec)
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stored preorders: %w", err)
+	}
+	return out, nil
+}

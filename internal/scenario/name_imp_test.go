@@ -404,9 +404,7 @@ func TestNameImpXferUpdateXferExpireReregXferUp(t *testing.T) {
 	t.Parallel()
 	s := scenario.Start(t, nil, impNine()...)
 	w := s.Wallets
-	// NAMESPACE_LIFETIME_MULTIPLIER: the multiplier of the epoch after
-	// EPOCH_1_END_BLOCK (epoch 2's: 2)
-	mult := s.Net.EpochAt(s.Net.Epochs[0].End + 1).LifetimeMultiplier
+	mult := impLifetimeMultiplier(s, nil)
 	impRevealTest(s, 10)
 	s.NameImport("foo.test", w[3].Addr, hx("11", 20), w[1])
 	s.NextBlock()
@@ -422,7 +420,7 @@ func TestNameImpXferUpdateXferExpireReregXferUp(t *testing.T) {
 	s.NameTransfer("foo.test", w[3].Addr, true, w[4])
 	s.NextBlock()
 	impCHIs(t, s, "foo.test", updateCH)
-	s.NextBlocks(int(10 * mult))
+	s.NextBlocks(10 * mult)
 	s.NamePreorder("foo.test", w[7], w[8].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[7], w[8].Addr)

@@ -19,8 +19,9 @@ import (
 // renewal_deadline at the last block, -1 when the name does not expire or
 // its namespace is not ready) and, as the CLI's test mode adds them,
 // owner_address, owner_script, last_transaction_height and
-// block_renewed_at. {"error": "Name not found"} for a name never created;
-// {"error": "Name expired"} once renewal_deadline has passed.
+// block_renewed_at. {"error": "Name not found"} for a name never created
+// and once renewal_deadline has passed (the node answers 404 then, which
+// the client reports as not found).
 func (s *S) Whois(name string) Rec {
 	s.t.Helper()
 	rec := s.GetNameBlockchainRecord(name)
@@ -28,7 +29,7 @@ func (s *S) Whois(name string) Rec {
 		return Rec{"error": "Name not found"}
 	}
 	if d := rec.I("renewal_deadline"); d > 0 && d <= s.GetCurrentBlock() {
-		return Rec{"error": "Name expired"}
+		return Rec{"error": "Name not found"}
 	}
 	out := Rec{
 		"status": "registered", "address": rec["address"], "owner_address": rec["address"],

@@ -29,7 +29,7 @@ import (
 // first (so the owner is the sender) and return its value to the owner; the
 // runner's default payment wallet pays the rest. Prices are what the
 // client asked the node for: the price at the last block, rounded up, at
-// least 5,500 satoshis.
+// least 5,500 satoshis; names are paid to burnAddressFor's address.
 
 const (
 	// dust is blockstack.js's DUST_MINIMUM.
@@ -485,12 +485,17 @@ func (s *S) namespacePrice(id string) int64 {
 	return max(p, dust)
 }
 
-// burnAddressFor is blockstack.js's getNamespaceBurnAddress: a version-2
-// namespace's creator for 52595 blocks after its reveal, else the burn
+// burnAddressFor is the test client's namespace burn address
+// (cli-blockstack src/network.js getNamespaceBurnAddress): a version-2
+// namespace's creator while reveal_block + the receive-fees period >
+// the tip — the period testlib passed the CLI (-N) being the epoch's
+// NAMESPACE_RECEIVE_FEES_PERIOD at the current block — else the burn
 // address.
 func (s *S) burnAddressFor(name string) string {
 	_, nsID, _ := wire.SplitName(name)
-	if ns, ok := s.DB.Namespace(nsID); ok && ns.Version == wire.NamespaceVersionPayToCreator && ns.RevealBlock+blocksPerYear >= s.GetCurrentBlock() {
+	cur := s.GetCurrentBlock()
+	if ns, ok := s.DB.Namespace(nsID); ok && ns.Version == wire.NamespaceVersionPayToCreator &&
+		ns.RevealBlock+s.Net.EpochAt(cur).NamespaceReceiveFeesPeriod > cur {
 		return ns.Address
 	}
 	return s.Net.Wire.Address(wire.BurnScript())

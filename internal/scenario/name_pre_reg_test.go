@@ -146,6 +146,11 @@ func h5CheckRegistered(t *testing.T, s *scenario.S, nsID, name string, payer *sc
 // (ops.go burnAddressFor) uses a fixed 52595 and ≥, which parts from the
 // client when a scenario sets the period.
 func h5BurnAddr(s *scenario.S, name string) scenario.Opt {
+	return scenario.BurnAddr(h5ClientBurnAddress(s, name))
+}
+
+// h5ClientBurnAddress is the address h5BurnAddr pays.
+func h5ClientBurnAddress(s *scenario.S, name string) string {
 	_, nsID, _ := strings.Cut(name, ".")
 	cur := s.GetCurrentBlock()
 	addr := s.Net.Wire.Address(wire.BurnScript())
@@ -153,7 +158,7 @@ func h5BurnAddr(s *scenario.S, name string) scenario.Opt {
 		ns.RevealBlock+s.Net.EpochAt(cur).NamespaceReceiveFeesPeriod > cur {
 		addr = ns.Address
 	}
-	return scenario.BurnAddr(addr)
+	return scenario.AddrReencode(addr)
 }
 
 // h5BurnAddress is the original's BLOCKSTACK_BURN_ADDRESS.

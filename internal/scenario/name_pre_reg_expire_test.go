@@ -841,3 +841,44 @@ func TestNamePreRegReregisterSameowner(t *testing.T) {
 		t.Errorf("wrong block_number; expected %d: %v", firstPreorder, rec)
 	}
 }
+
+// name_pre_reg_snapshots: the original takes snapshots of its database
+// (blockstack-snapshots) after each block and restores the last one with
+// fast_sync_import, checking the restored database, zone files and import
+// keychains are identical — all of that concerns the original's own
+// storage and is left out. What remains is check(): after a namespace
+// import, a ready, and a name's preorder, registration and update, the
+// name is registered to its owner.
+func TestNamePreRegSnapshots(t *testing.T) {
+	t.Parallel()
+	s := scenario.Start(t, nil, stdWallets()...)
+	w := s.Wallets
+	s.NamespacePreorder("test", w[1].Addr, w[0])
+	s.NextBlock()
+	s.NamespaceReveal("test", w[1].Addr, 52595, 250, 4, idBuckets, 10, 10, w[0])
+	s.NextBlock()
+	zf := makeEmptyZonefile("foo1.test", w[3].Addr)
+	zfHash := wire.SumHash160([]byte(zf)).String()
+	s.NameImport("imported.test", w[3].Addr, zfHash, w[1])
+	s.NextBlock()
+	// store zonefile (testlib.blockstack_put_zonefile always returned True)
+	s.PutZonefile(zf)
+	s.NamespaceReady("test", w[1])
+	s.NextBlock()
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
+	s.NextBlock()
+	s.NameRegister("foo.test", w[2], w[3].Addr)
+	s.NextBlock()
+	zf = makeEmptyZonefile("foo2.test", w[3].Addr)
+	s.NameUpdate("foo.test", wire.SumHash160([]byte(zf)).String(), w[3])
+	s.NextBlock()
+	s.PutZonefile(zf)
+
+	checkNamespaceReady(t, s, "test")
+	checkNoPreorder(t, s, "foo.test", w[2], w[3].Addr)
+	rec := s.GetName("foo.test")
+	if rec == nil {
+		t.Fatal("name does not exist")
+	}
+	checkOwner(t, rec, w[3].Addr)
+}

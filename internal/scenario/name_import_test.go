@@ -138,24 +138,6 @@ func impLookupExpired(t *testing.T, s *scenario.S, name, want string) {
 	}
 }
 
-// impCLIBurn is the burn address cli-blockstack's network adapter gives a
-// preorder or renewal of name (src/network.js getNamespaceBurnAddress): a
-// version-2 namespace's creator while reveal_block + receiveFeesPeriod >
-// the block height, else the burn address — receiveFeesPeriod being the
-// -N testlib passes, get_epoch_namespace_receive_fees_period of the
-// current block. (The harness's default is blockstack.js's own rule, with
-// a fixed 52595 and >=, which the CLI overrides.)
-func impCLIBurn(s *scenario.S, name string) scenario.Opt {
-	_, nsID, _ := wire.SplitName(name)
-	ns, ok := s.DB.Namespace(nsID)
-	cur := s.GetCurrentBlock()
-	addr := impBurnAddress
-	if ok && ns.Version == wire.NamespaceVersionPayToCreator && ns.RevealBlock+s.Net.EpochAt(cur).NamespaceReceiveFeesPeriod > cur {
-		addr = ns.Address
-	}
-	return scenario.BurnAddr(addr)
-}
-
 // impPriceAt is blockstack.price_name(label, namespace_rec, block).
 func impPriceAt(s *scenario.S, label, nsID string, block int64) float64 {
 	ns, ok := s.DB.Namespace(nsID)
@@ -348,20 +330,20 @@ func TestNameImportExpirePreRegExpirePay2nsMulti(t *testing.T) {
 	nsAddr := nsRec.S("address")
 	nsBalance := s.Balance(nsAddr)
 	burnBalance := s.Balance(impBurnAddress)
-	s.NextBlocks(4)                                                        // expired
-	s.NamePreorder("foo.test", w[2], w[3].Addr, impCLIBurn(s, "foo.test")) // +name_cost
+	s.NextBlocks(4)                             // expired
+	s.NamePreorder("foo.test", w[2], w[3].Addr) // +name_cost
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
-	s.NextBlocks(5)                                                        // expired
-	s.NamePreorder("foo.test", w[3], w[4].Addr, impCLIBurn(s, "foo.test")) // +name_cost
+	s.NextBlocks(5)                             // expired
+	s.NamePreorder("foo.test", w[3], w[4].Addr) // +name_cost
 	s.NextBlock()
 	s.NameRegister("foo.test", w[3], w[4].Addr)
 	s.NextBlock()
 	s.NextBlock()
-	s.NameRenew("foo.test", w[4], impCLIBurn(s, "foo.test"))               // +name_cost
-	s.NextBlocks(5)                                                        // expired
-	s.NamePreorder("foo.test", w[2], w[3].Addr, impCLIBurn(s, "foo.test")) // +name_cost
+	s.NameRenew("foo.test", w[4])               // +name_cost
+	s.NextBlocks(5)                             // expired
+	s.NamePreorder("foo.test", w[2], w[3].Addr) // +name_cost
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
@@ -379,7 +361,7 @@ func TestNameImportExpirePreRegExpirePay2nsMulti(t *testing.T) {
 		t.Fatalf("the namespace received %d, want 4 × %v", newNsBalance-nsBalance, nameCost)
 	}
 	// does not pay to namespace
-	s.NamePreorder("foo2.test", w[4], w[0].Addr, impCLIBurn(s, "foo2.test"))
+	s.NamePreorder("foo2.test", w[4], w[0].Addr)
 	// foo_fail.test paying the namespace (burn_addr=its address),
 	// expect_fail: the client refuses (not the namespace's burn address
 	// any more) and sends nothing
@@ -1077,7 +1059,7 @@ func TestNameImportPay2nsExpireReregup(t *testing.T) {
 	s.NextBlocks(4)
 	impWhoisFails(t, s, "foo.test")
 	nsAddr, nsBalance := impNamespaceBalance(t, s)
-	s.NamePreorder("foo.test", w[2], w[4].Addr, impCLIBurn(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[4].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[4].Addr, scenario.ZonefileHash(hx("22", 20)))
 	s.NextBlock()
@@ -1111,13 +1093,13 @@ func TestNameImportPay2nsRenew(t *testing.T) {
 	s.NamespaceReady("test", w[1])
 	s.NextBlock()
 	nsAddr, nsBalance := impNamespaceBalance(t, s)
-	s.NameRenew("foo.test", w[3], impCLIBurn(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	nameCost := impOpFee(t, s, "foo.test")
 	if d := s.Balance(nsAddr) - nsBalance; float64(d) != nameCost {
 		t.Fatalf("the namespace received %d, want %v", d, nameCost)
 	}
-	s.NameRenew("foo.test", w[3], scenario.Recipient(w[4].Addr), scenario.ZonefileHash(hx("22", 20)), impCLIBurn(s, "foo.test"))
+	s.NameRenew("foo.test", w[3], scenario.Recipient(w[4].Addr), scenario.ZonefileHash(hx("22", 20)))
 	s.NextBlock()
 	nameCost = impOpFee(t, s, "foo.test")
 	if d := s.Balance(nsAddr) - nsBalance; float64(d) != 2*nameCost {
@@ -1191,10 +1173,10 @@ func TestNameImportRenewPay2nsBurnMulti(t *testing.T) {
 	nsAddr, nsBalance := impNamespaceBalance(t, s)
 	burnBalance := s.Balance(impBurnAddress)
 	// should send to namespace burn address
-	s.NameRenew("foo.test", w[3], impCLIBurn(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	// should send to namespace burn address
-	s.NameRenew("foo.test", w[3], impCLIBurn(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	nameRec := s.GetNameBlockchainRecord("foo.test")
 	if nameRec == nil {
@@ -1214,7 +1196,7 @@ func TestNameImportRenewPay2nsBurnMulti(t *testing.T) {
 		t.Fatalf("renewed at %d by a renewal paying the namespace after its fee period (last renewed %d before)", rec2.I("last_renewed"), nameRec.I("last_renewed"))
 	}
 	// renew, but correctly (with proper burn address)
-	s.NameRenew("foo.test", w[3], impCLIBurn(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	if rec2 := s.GetNameBlockchainRecord("foo.test"); rec2.I("last_renewed") <= nameRec.I("last_renewed") {
 		t.Fatalf("not renewed: last renewed %d", rec2.I("last_renewed"))

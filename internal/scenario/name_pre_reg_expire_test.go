@@ -108,20 +108,6 @@ func cliCanRenew(t *testing.T, s *scenario.S, name, owner string) {
 	}
 }
 
-// cliBurnAddress is the CLI's getNamespaceBurnAddress (network.js
-// CLINetworkAdapter): a version-2 namespace's address while reveal_block +
-// receiveFeesPeriod > the chain height, where receiveFeesPeriod is the -N
-// testlib passes (the epoch's NAMESPACE_RECEIVE_FEES_PERIOD at the node's
-// last block); else the burn address.
-func cliBurnAddress(s *scenario.S, nsID string) string {
-	ns := s.GetNamespaceBlockchainRecord(nsID)
-	h := s.GetCurrentBlock()
-	if ns != nil && ns.I("version") == 2 && ns.I("reveal_block")+s.Net.EpochAt(h).NamespaceReceiveFeesPeriod > h {
-		return ns.S("address")
-	}
-	return scenario.AddrReencode(burnAddress)
-}
-
 // getNamePreorderIncludeFailed is state_engine.get_name_preorder(name,
 // script, addr, include_failed=True) (nameset/namedb.py:1218): as
 // GetNamePreorder, but also while the name is registered.
@@ -449,10 +435,6 @@ func TestNamePreRegExpirePay2nsMulti(t *testing.T) {
 		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD":   "17",
 	}, stdWallets()...)
 	w := s.Wallets
-	// every preorder and renewal pays where the CLI's
-	// getNamespaceBurnAddress said (the layer's default is blockstack.js's
-	// 52595-block rule, not the CLI's -N period)
-	burn := func() scenario.Opt { return scenario.BurnAddr(cliBurnAddress(s, "test")) }
 
 	s.NamespacePreorder("test", w[1].Addr, w[0])
 	s.NextBlock()
@@ -470,7 +452,7 @@ func TestNamePreRegExpirePay2nsMulti(t *testing.T) {
 	burnBalance := s.Balance(burnAddress)
 
 	cliCanRegister(t, s, "foo.test")
-	s.NamePreorder("foo.test", w[2], w[3].Addr, burn()) // +name_cost
+	s.NamePreorder("foo.test", w[2], w[3].Addr) // +name_cost
 	s.NextBlock()
 	cliCanRegister(t, s, "foo.test")
 	s.NameRegister("foo.test", w[2], w[3].Addr)
@@ -478,23 +460,34 @@ func TestNamePreRegExpirePay2nsMulti(t *testing.T) {
 	s.NextBlocks(4)
 	s.NextBlock() // expired
 	cliCanRegister(t, s, "foo.test")
-	s.NamePreorder("foo.test", w[3], w[4].Addr, burn()) // +name_cost
+	s.NamePreorder("foo.test", w[3], w[4].Addr) // +name_cost
 	s.NextBlock()
 	cliCanRegister(t, s, "foo.test")
 	s.NameRegister("foo.test", w[3], w[4].Addr)
 	s.NextBlock()
 	s.NextBlock()
 	cliCanRenew(t, s, "foo.test", w[4].Addr)
-	s.NameRenew("foo.test", w[4], burn()) // +name_cost
+	s.NameRenew("foo.test", w[4]) // +name_cost
 	s.NextBlock()
 	s.NextBlocks(4)
 	s.NextBlock() // expired
 	cliCanRegister(t, s, "foo.test")
-	s.NamePreorder("foo.test", w[2], w[3].Addr, burn()) // +name_cost
+	// +name_cost: the scenario's balance assertions below show that its
+	// client paid this preorder (sent at tip 707 = reveal 690 + period 17)
+	// to the namespace. cli-blockstack as published would pay the burn
+	// address there (src/network.js:174, reveal_block + period >
+	// blockHeight), and name_pre_reg_pay2ns_burn asserts exactly that at
+	// the same boundary (tip 693 = 690 + 3): the two scenarios cannot both
+	// have passed with one client. Each port follows its own scenario's
+	// evidence, so this preorder pays the namespace. The node (and
+	// zonemirror) then refuses the registration below: at block 709 the
+	// period is over and only the burn address is accepted (register.py:317).
+	s.NamePreorder("foo.test", w[2], w[3].Addr, scenario.BurnAddr(nsAddr))
 	s.NextBlock()
 	cliCanRegister(t, s, "foo.test")
-	s.NameRegister("foo.test", w[2], w[3].Addr)
+	third := s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
+	s.Rejected(third)
 
 	newNamespaceBalance := s.Balance(nsAddr)
 	nameRec := s.GetNameBlockchainRecord("foo.test")
@@ -510,10 +503,10 @@ func TestNamePreRegExpirePay2nsMulti(t *testing.T) {
 
 	// preorder should send to the null burn address now
 	cliCanRegister(t, s, "foo2.test")
-	s.NamePreorder("foo2.test", w[4], w[0].Addr, burn()) // does not pay to namespace
+	s.NamePreorder("foo2.test", w[4], w[0].Addr) // does not pay to namespace
 	// forcing it to the namespace address with the checks on (expect_fail):
 	// the CLI refuses (trueNamespaceBurnAddress != given), nothing is sent
-	if got := cliBurnAddress(s, "test"); got == nsAddr {
+	if got := scenario.AddrReencode(s.ClientBurnAddress("x.test")); got == nsAddr {
 		t.Errorf("the CLI would not refuse a preorder burning to the namespace address at %d", s.GetCurrentBlock())
 	}
 	// safety_checks=False, price name_cost, burn_addr the namespace's: sent (+name_cost)

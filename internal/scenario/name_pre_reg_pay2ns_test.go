@@ -10,7 +10,7 @@ import (
 // names' payments go to its creator (the namespace record's address, the
 // reveal's sender) for the epoch's NAMESPACE_RECEIVE_FEES_PERIOD after the
 // reveal, and to the burn address after. Every payment the original's
-// client chose itself goes where the client sent it (h5BurnAddr).
+// client chose itself goes where the client sent it (the layer's ClientBurnAddress).
 
 // h5Pay2nsEnv is the TEST ENV the pay2ns scenarios share (epoch 3 from
 // block 684), plus extra lines.
@@ -64,7 +64,7 @@ func h5CheckCredited(t *testing.T, s *scenario.S, addr string, before int64, nam
 // trueNamespaceBurnAddress === givenNamespaceBurnAddress).
 func h5ClientRefusesBurn(t *testing.T, s *scenario.S, name, given string) {
 	t.Helper()
-	if scenario.AddrReencode(given) == h5ClientBurnAddress(s, name) {
+	if scenario.AddrReencode(given) == s.ClientBurnAddress(name) {
 		t.Fatalf("the client would not refuse paying %s to %s at block %d", name, given, s.GetCurrentBlock())
 	}
 }
@@ -76,7 +76,7 @@ func TestNamePreRegPay2ns(t *testing.T) {
 	s := scenario.Start(t, h5Pay2nsEnv(nil), h5Wallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
-	s.NamePreorder("foo.test", w[2], w[3].Addr, h5BurnAddr(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
@@ -140,13 +140,13 @@ func TestNamePreRegPay2nsBurn(t *testing.T) {
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	burn := h5BurnAddress(s)
 	burnBalance := s.Balance(burn)
-	s.NamePreorder("foo.test", w[2], w[3].Addr, h5BurnAddr(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	cost := h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 1)
 
-	s.NamePreorder("foo2.test", w[2], w[3].Addr, h5BurnAddr(s, "foo2.test"))
+	s.NamePreorder("foo2.test", w[2], w[3].Addr)
 	// expect_fail: the client refuses paying the creator; nothing sent
 	h5ClientRefusesBurn(t, s, "foo_fail.test", nsAddr)
 	// safety_checks=False
@@ -197,7 +197,7 @@ func h5RenewBurn(t *testing.T, s *scenario.S, nsAddr string, burnBalance int64, 
 	if rec2.I("last_renewed") != rec.I("last_renewed") {
 		t.Fatalf("accidentally renewed: last_renewed %d, was %d", rec2.I("last_renewed"), rec.I("last_renewed"))
 	}
-	s.NameRenew("foo.test", w[3], h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	rec2 = s.GetNameBlockchainRecord("foo.test")
 	if rec2.I("last_renewed") <= rec.I("last_renewed") {
@@ -223,12 +223,12 @@ func TestNamePreRegPay2nsRenewBurn(t *testing.T) {
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	burnBalance := s.Balance(h5BurnAddress(s))
-	s.NamePreorder("foo.test", w[2], w[3].Addr, h5BurnAddr(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 1)
-	s.NameRenew("foo.test", w[3], h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
 	h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 2)
 
@@ -244,13 +244,13 @@ func TestNamePreRegPay2nsRenewBurnMulti(t *testing.T) {
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	burnBalance := s.Balance(h5BurnAddress(s))
-	s.NamePreorder("foo.test", w[2], w[3].Addr, h5BurnAddr(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 1)
 	for range 3 {
-		s.NameRenew("foo.test", w[3], h5BurnAddr(s, "foo.test"))
+		s.NameRenew("foo.test", w[3])
 		s.NextBlock()
 	}
 	h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 4)
@@ -265,17 +265,17 @@ func TestNamePreRegRenewPay2ns(t *testing.T) {
 	s := scenario.Start(t, h5Pay2nsEnv(nil), h5Wallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
-	s.NamePreorder("foo.test", w[2], w[3].Addr, h5BurnAddr(s, "foo.test"))
+	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
-	s.NameRenew("foo.test", w[3], scenario.ZonefileHash(hx("22", 20)), scenario.Recipient(w[4].Addr), h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[3], scenario.ZonefileHash(hx("22", 20)), scenario.Recipient(w[4].Addr))
 	s.NextBlock()
-	s.NameRenew("foo.test", w[4], scenario.ZonefileHash(hx("33", 20)), scenario.Recipient(w[4].Addr), h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[4], scenario.ZonefileHash(hx("33", 20)), scenario.Recipient(w[4].Addr))
 	s.NextBlock()
-	s.NameRenew("foo.test", w[4], scenario.Recipient(w[1].Addr), h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[4], scenario.Recipient(w[1].Addr))
 	s.NextBlock()
-	s.NameRenew("foo.test", w[1], h5BurnAddr(s, "foo.test"))
+	s.NameRenew("foo.test", w[1])
 	s.NextBlock()
 	h5CheckCredited(t, s, nsAddr, nsBalance, "foo.test", 5)
 

@@ -3,7 +3,6 @@ package scenario_test
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/internal/scenario"
@@ -135,30 +134,6 @@ func h5CheckRegistered(t *testing.T, s *scenario.S, nsID, name string, payer *sc
 	rec := s.GetName(name)
 	checkOwner(t, rec, owner)
 	return rec
-}
-
-// h5BurnAddr is where the original's client (cli-blockstack's
-// CLINetworkAdapter.getNamespaceBurnAddress, src/network.js:151-181, run by
-// testlib with -N set to the epoch's NAMESPACE_RECEIVE_FEES_PERIOD at the
-// current block) sends a name's payment when the scenario gives no
-// burn_addr: a version-2 namespace's creator while reveal_block + period >
-// the current block, else the burn address. The layer's own choice
-// (ops.go burnAddressFor) uses a fixed 52595 and ≥, which parts from the
-// client when a scenario sets the period.
-func h5BurnAddr(s *scenario.S, name string) scenario.Opt {
-	return scenario.BurnAddr(h5ClientBurnAddress(s, name))
-}
-
-// h5ClientBurnAddress is the address h5BurnAddr pays.
-func h5ClientBurnAddress(s *scenario.S, name string) string {
-	_, nsID, _ := strings.Cut(name, ".")
-	cur := s.GetCurrentBlock()
-	addr := s.Net.Wire.Address(wire.BurnScript())
-	if ns, ok := s.DB.Namespace(nsID); ok && ns.Version == wire.NamespaceVersionPayToCreator &&
-		ns.RevealBlock+s.Net.EpochAt(cur).NamespaceReceiveFeesPeriod > cur {
-		addr = ns.Address
-	}
-	return scenario.AddrReencode(addr)
 }
 
 // h5BurnAddress is the original's BLOCKSTACK_BURN_ADDRESS.

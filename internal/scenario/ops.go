@@ -491,7 +491,12 @@ func (s *S) namespacePrice(id string) int64 {
 // the tip — the period testlib passed the CLI (-N) being the epoch's
 // NAMESPACE_RECEIVE_FEES_PERIOD at the current block — else the burn
 // address.
-func (s *S) burnAddressFor(name string) string {
+func (s *S) burnAddressFor(name string) string { return s.ClientBurnAddress(name) }
+
+// ClientBurnAddress is where the test client pays for name (see
+// burnAddressFor): scenarios that check the client's refusal of another
+// address compare with it.
+func (s *S) ClientBurnAddress(name string) string {
 	_, nsID, _ := wire.SplitName(name)
 	cur := s.GetCurrentBlock()
 	if ns, ok := s.DB.Namespace(nsID); ok && ns.Version == wire.NamespaceVersionPayToCreator &&

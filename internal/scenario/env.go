@@ -155,8 +155,8 @@ func (e Env) Network() (*netparams.Network, error) {
 	// Namespace prices under BLOCKSTACK_TEST: NAMESPACE_1_CHAR_COST is 41
 	// BTC; epoch 3 divides the table by 10; epochs 4 and 5 price in STACKS
 	// (mainnet's table; no scenario here pays in STACKS).
-	t12 := nsTable(41*btc, 40*btc, 4*btc, btc*4/10)
-	t3 := nsTable(41*btc/10, 4*btc, btc*4/10, btc*4/100)
+	t12 := netparams.NamespaceTable(41*btc, 40*btc, 4*btc, btc*4/10)
+	t3 := netparams.NamespaceTable(41*btc/10, 4*btc, btc*4/10, btc*4/100)
 	stx := netparams.Mainnet().Epochs[3].NamespacePrices
 	tables := [][wire.MaxNamespaceIDLength + 1]int64{t12, t12, t3, stx, stx}
 
@@ -197,20 +197,4 @@ func epochVar(k string) (int, string, bool) {
 		return 0, "", false
 	}
 	return int(rest[0] - '1'), rest[2:], true
-}
-
-func nsTable(c1, c23, c47, c8 int64) (t [wire.MaxNamespaceIDLength + 1]int64) {
-	for i := 1; i < len(t); i++ {
-		switch {
-		case i == 1:
-			t[i] = c1
-		case i <= 3:
-			t[i] = c23
-		case i <= 7:
-			t[i] = c47
-		default:
-			t[i] = c8
-		}
-	}
-	return t
 }

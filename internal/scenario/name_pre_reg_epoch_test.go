@@ -235,7 +235,7 @@ func TestNamePreRegNextepochExpireReregister(t *testing.T) {
 	// get_epoch_price_multiplier(267): a block of epoch 1
 	currPrice := originalPrice * s.Net.EpochAt(267).NamePriceMultiplier
 	checkNamespaceReady(t, s, "test")
-	if p := getNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr); p != nil {
+	if p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr); p != nil {
 		t.Errorf("still preordered: %v", p)
 	}
 	rec := s.GetName("foo.test")
@@ -316,10 +316,10 @@ func TestNamePreRegNextepochRegisterMultisig(t *testing.T) {
 	// get_epoch_price_multiplier(262): a block of epoch 1
 	currPrice := originalPrice * s.Net.EpochAt(262).NamePriceMultiplier
 	checkNamespaceReady(t, s, "test")
-	if p := getNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr); p != nil {
+	if p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr); p != nil {
 		t.Errorf("preorder exists: %v", p)
 	}
-	if p := getNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[3].Addr), w[4].Addr); p != nil {
+	if p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[3].Addr), w[4].Addr); p != nil {
 		t.Errorf("preorder exists: %v", p)
 	}
 	foo, bar := s.GetName("foo.test"), s.GetName("bar.test")

@@ -1,10 +1,7 @@
 package scenario_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"math"
 	"testing"
 
@@ -106,57 +103,6 @@ func cliCanRenew(t *testing.T, s *scenario.S, name, owner string) {
 	if info == nil || info.S("address") != scenario.AddrReencode(owner) {
 		t.Errorf("at %d the CLI would refuse to renew %s: %s does not own it (%v)", s.GetCurrentBlock(), name, owner, info)
 	}
-}
-
-// getNamePreorderIncludeFailed is state_engine.get_name_preorder(name,
-// script, addr, include_failed=True) (nameset/namedb.py:1218): as
-// GetNamePreorder, but also while the name is registered.
-func getNamePreorderIncludeFailed(t *testing.T, s *scenario.S, name, senderScriptHex, registerAddr string) scenario.Rec {
-	t.Helper()
-	_, nsID, err := wire.SplitName(name)
-	if err != nil {
-		return nil
-	}
-	ns := s.GetNamespace(nsID)
-	if ns == nil {
-		return nil
-	}
-	script, err := hex.DecodeString(senderScriptHex)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := wire.PreorderHash(name, script, scenario.AddrReencode(registerAddr))
-	if err != nil {
-		return nil
-	}
-	p, err := s.DB.PendingPreorder(context.Background(), h, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p == nil {
-		return nil
-	}
-	last := s.GetCurrentBlock()
-	if p.BlockNumber+ns.I("lifetime")*s.Net.EpochAt(last).LifetimeMultiplier <= last {
-		return nil
-	}
-	return toRec(t, p)
-}
-
-// toRec is a value as a scenario.Rec (numbers kept as json.Number).
-func toRec(t *testing.T, v any) scenario.Rec {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	r := scenario.Rec{}
-	if err := d.Decode(&r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 // feeIs is the scenarios' abs(op_fee - want) < 10e-8.
@@ -313,11 +259,11 @@ func TestNamePreRegExpireNextepochReregister(t *testing.T) {
 	currPrice := originalPrice * s.Net.EpochAt(lastFirstBlock).NamePriceMultiplier
 	checkNamespaceReady(t, s, "test")
 	// not preordered
-	if p := getNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[3].Addr), w[4].Addr); p != nil {
+	if p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[3].Addr), w[4].Addr); p != nil {
 		t.Errorf("preordered (w3 for w4): %v", p)
 	}
 	// failed preorder is still there, and paid the epoch 2 fee
-	p := getNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr)
+	p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr)
 	if p == nil {
 		t.Errorf("missing preorder (%s, %s)", scenario.PaymentScript(w[2].Addr), w[3].Addr)
 	} else if !feeIs(p, currPrice) {

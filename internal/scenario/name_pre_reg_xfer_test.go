@@ -1,13 +1,10 @@
 package scenario_test
 
 import (
-	"context"
-	"encoding/hex"
 	"fmt"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/internal/scenario"
-	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // The name_pre_reg_xfer* family: a name preordered, registered and
@@ -148,42 +145,6 @@ func xferWhois(t *testing.T, s *scenario.S, zonefile, owner string) {
 	if a, _ := res["owner_address"].(string); a != scenario.AddrReencode(owner) {
 		t.Fatalf("whois: owner %q, want %s: %v", a, owner, res)
 	}
-}
-
-// xferGetNamePreorderIncludeFailed is state_engine.get_name_preorder(name,
-// script, addr, include_failed=True): as GetNamePreorder, but looked up
-// even while the name is registered (nameset/namedb.py's
-// get_name_preorder skips its "name_rec is not None" early return).
-func xferGetNamePreorderIncludeFailed(t *testing.T, s *scenario.S, name, senderScriptHex, registerAddr string) scenario.Rec {
-	t.Helper()
-	_, nsID, err := wire.SplitName(name)
-	if err != nil {
-		return nil
-	}
-	ns := s.GetNamespace(nsID)
-	if ns == nil {
-		return nil
-	}
-	script, err := hex.DecodeString(senderScriptHex)
-	if err != nil {
-		t.Fatalf("sender script %q: %v", senderScriptHex, err)
-	}
-	h, err := wire.PreorderHash(name, script, scenario.AddrReencode(registerAddr))
-	if err != nil {
-		return nil
-	}
-	p, err := s.DB.PendingPreorder(context.Background(), h, false)
-	if err != nil {
-		t.Fatalf("preorder %s: %v", h, err)
-	}
-	if p == nil {
-		return nil
-	}
-	last := s.GetCurrentBlock()
-	if p.BlockNumber+ns.I("lifetime")*s.Net.EpochAt(last).LifetimeMultiplier <= last {
-		return nil
-	}
-	return scenario.Rec{"preorder_hash": p.PreorderHash.String(), "block_number": p.BlockNumber}
 }
 
 // name_pre_reg_xfer: preorder, register, transfer (keep data) to a new
@@ -531,7 +492,7 @@ func TestNamePreRegXferTransferNextepochTransferMultisig(t *testing.T) {
 	s.NextBlock()
 
 	checkNamespaceReady(t, s, "test")
-	if p := xferGetNamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[4].Addr), w[3].Addr); p != nil {
+	if p := s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[4].Addr), w[3].Addr); p != nil {
 		t.Fatalf("preorder exists: %v", p)
 	}
 	rec := s.GetName("foo.test")

@@ -1,53 +1,16 @@
 package scenario_test
 
 import (
-	"context"
-	"encoding/hex"
 	"math"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/internal/scenario"
-	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // h1FiveWallets are the five wallets of most name_preorder scenarios.
 func h1FiveWallets() []*scenario.W {
 	return []*scenario.W{scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
 		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS)}
-}
-
-// h1NamePreorderIncludeFailed is state_engine.get_name_preorder(name,
-// sender_script, register_addr, include_failed=True): as GetNamePreorder,
-// without its "the name is registered" short cut — the stored preorder
-// (namedb_get_name_preorder) if the namespace is ready and the preorder is
-// younger than the namespace's lifetime. It reports whether there is one.
-func h1NamePreorderIncludeFailed(t *testing.T, s *scenario.S, name, senderScriptHex, registerAddr string) bool {
-	t.Helper()
-	_, nsID, err := wire.SplitName(name)
-	if err != nil {
-		return false
-	}
-	ns := s.GetNamespace(nsID)
-	if ns == nil {
-		return false
-	}
-	script, err := hex.DecodeString(senderScriptHex)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := wire.PreorderHash(name, script, scenario.AddrReencode(registerAddr))
-	if err != nil {
-		return false
-	}
-	p, err := s.DB.PendingPreorder(context.Background(), h, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p == nil {
-		return false
-	}
-	last := s.GetCurrentBlock()
-	return p.BlockNumber+ns.I("lifetime")*s.Net.EpochAt(last).LifetimeMultiplier > last
 }
 
 // name_preorder: a name preorder in a ready namespace is stored, with a fee
@@ -169,10 +132,10 @@ func TestNamePreorderNextepochRegister(t *testing.T) {
 
 	checkNamespaceReady(t, s, "test")
 	// not preordered
-	if h1NamePreorderIncludeFailed(t, s, "foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr) {
+	if s.GetNamePreorderIncludeFailed("foo.test", scenario.PaymentScript(w[2].Addr), w[3].Addr) != nil {
 		t.Fatal("foo.test preorder exists")
 	}
-	if h1NamePreorderIncludeFailed(t, s, "bar.test", scenario.PaymentScript(w[3].Addr), w[4].Addr) {
+	if s.GetNamePreorderIncludeFailed("bar.test", scenario.PaymentScript(w[3].Addr), w[4].Addr) != nil {
 		t.Fatal("bar.test preorder exists")
 	}
 	foo, bar := s.GetName("foo.test"), s.GetName("bar.test")

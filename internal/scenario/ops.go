@@ -3,7 +3,6 @@ package scenario
 import (
 	"encoding/hex"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 
@@ -11,7 +10,6 @@ import (
 	btcwire "github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/zonemirror/zonemirror/chainsync"
-	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
@@ -452,37 +450,14 @@ func addCoinsToFund(coins []coin, amount int64) ([]coin, int64, error) {
 // block (blockstackd get_name_cost: rounded up), at least 5,500.
 func (s *S) namePrice(name string) int64 {
 	s.t.Helper()
-	label, nsID, err := wire.SplitName(name)
-	if err != nil {
-		s.t.Fatalf("scenario: price of %s: %v", name, err)
-	}
-	ns, ok := s.DB.Namespace(nsID)
-	if !ok {
-		s.t.Fatalf("scenario: price of %s: no namespace %s (the client would refuse)", name, nsID)
-	}
-	f := &netparams.PriceFunction{Coeff: ns.Coeff, Base: ns.Base, NonalphaDiscount: ns.NonalphaDiscount, NoVowelDiscount: ns.NoVowelDiscount, Version: ns.Version}
-	for i := range f.Buckets {
-		if i < len(ns.Buckets) {
-			f.Buckets[i] = uint8(ns.Buckets[i])
-		}
-	}
-	p := netparams.NamePrice(s.Net, s.Net.EpochAt(s.GetCurrentBlock()), f, label)
-	v := p.Int
-	if !p.IsInt {
-		v = int64(math.Ceil(p.Float))
-	}
-	return max(v, dust)
+	return max(s.NameCost(name), dust)
 }
 
 // namespacePrice is the node's price of a namespace id at its last block,
 // at least 5,500.
 func (s *S) namespacePrice(id string) int64 {
 	s.t.Helper()
-	p, ok := netparams.NamespacePrice(s.Net.EpochAt(s.GetCurrentBlock()), id)
-	if !ok {
-		s.t.Fatalf("scenario: namespace %q has no price", id)
-	}
-	return max(p, dust)
+	return max(s.NamespaceCost(id), dust)
 }
 
 // burnAddressFor is the test client's namespace burn address

@@ -212,6 +212,14 @@ func (s *S) GetNamePreorder(name, senderScriptHex, registerAddr string) Rec {
 	if s.GetName(name) != nil {
 		return nil
 	}
+	return s.GetNamePreorderIncludeFailed(name, senderScriptHex, registerAddr)
+}
+
+// GetNamePreorderIncludeFailed is state_engine.get_name_preorder(...,
+// include_failed=True): as GetNamePreorder, also while the name is
+// registered.
+func (s *S) GetNamePreorderIncludeFailed(name, senderScriptHex, registerAddr string) Rec {
+	s.t.Helper()
 	_, nsID, err := wire.SplitName(name)
 	if err != nil {
 		return nil
@@ -297,24 +305,7 @@ func (s *S) GetNameAt(name string, h int64, includeExpired ...bool) []Rec {
 		}
 	}
 	hist := s.GetNameHistory(name)
-	if recs := hist[h]; len(recs) > 0 {
-		out := make([]Rec, len(recs))
-		for i, r := range recs {
-			out[len(recs)-1-i] = r
-		}
-		return out
-	}
-	best := int64(-1)
-	for k := range hist {
-		if k < h && k > best {
-			best = k
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	recs := hist[best]
-	return recs[len(recs)-1:]
+	return statesAt(hist, h)
 }
 
 // aliveAt is the original's unexpired-name predicate
@@ -368,24 +359,7 @@ func (s *S) GetNamespaceAt(id string, h int64) []Rec {
 			}
 		}
 	}
-	if recs := hist[h]; len(recs) > 0 {
-		out := make([]Rec, len(recs))
-		for i, r := range recs {
-			out[len(recs)-1-i] = r
-		}
-		return out
-	}
-	best := int64(-1)
-	for k := range hist {
-		if k < h && k > best {
-			best = k
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	recs := hist[best]
-	return recs[len(recs)-1:]
+	return statesAt(hist, h)
 }
 
 // LastBlock is state_engine.lastblock: the last block processed.
@@ -456,3 +430,27 @@ func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 // jsonInt is an integer as a Rec holds numbers.
 func jsonInt(v int64) json.Number { return json.Number(strconv.FormatInt(v, 10)) }
+
+// statesAt is the original's namedb_get_record_states_at over a history
+// by block: the records of block h, newest first, or else the last record
+// before h; nil if there is none.
+func statesAt(hist map[int64][]Rec, h int64) []Rec {
+	if recs := hist[h]; len(recs) > 0 {
+		out := make([]Rec, len(recs))
+		for i, r := range recs {
+			out[len(recs)-1-i] = r
+		}
+		return out
+	}
+	best := int64(-1)
+	for k := range hist {
+		if k < h && k > best {
+			best = k
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	recs := hist[best]
+	return recs[len(recs)-1:]
+}

@@ -83,7 +83,10 @@ const (
 	blocksPerYear = 52595
 )
 
-func namespaceTable(c1, c23, c47, c8 int64) (t [wire.MaxNamespaceIDLength + 1]int64) {
+// NamespaceTable is a namespace price table by id length: c1 for one
+// character, c23 for two or three, c47 for four to seven, c8 for eight or
+// more (the shape of every epoch's table, PROTOCOL.md §6.2).
+func NamespaceTable(c1, c23, c47, c8 int64) (t [wire.MaxNamespaceIDLength + 1]int64) {
 	for i := 1; i < len(t); i++ {
 		switch {
 		case i == 1:
@@ -115,9 +118,9 @@ func defaults(n *Network) *Network {
 
 // Mainnet returns Bitcoin mainnet's parameters (PROTOCOL.md §11.1).
 func Mainnet() *Network {
-	t12 := namespaceTable(namespace1CharCost, namespace23CharCost, namespace47CharCost, namespace8UpCost)
-	t3 := namespaceTable(namespace1CharCost/10, namespace23CharCost/10, namespace47CharCost/10, namespace8UpCost/10)
-	tSTX := namespaceTable(640_000*microSTX, 64_000*microSTX, 6_400*microSTX, 640*microSTX)
+	t12 := NamespaceTable(namespace1CharCost, namespace23CharCost, namespace47CharCost, namespace8UpCost)
+	t3 := NamespaceTable(namespace1CharCost/10, namespace23CharCost/10, namespace47CharCost/10, namespace8UpCost/10)
+	tSTX := NamespaceTable(640_000*microSTX, 64_000*microSTX, 6_400*microSTX, 640*microSTX)
 	return defaults(&Network{
 		Name:                 "mainnet",
 		Wire:                 wire.MainnetParams,
@@ -147,7 +150,7 @@ func Devnet() *Network {
 		SubdomainsFirstBlock: 1,
 		Epochs: []Epoch{
 			{End: 0, Rules: wire.Epoch3, LifetimeMultiplier: 2, GracePeriod: 5000, NamePriceMultiplier: 0.1, NamespaceReceiveFeesPeriod: blocksPerYear,
-				NamespacePrices: namespaceTable(namespace1CharCost/10, namespace23CharCost/10, namespace47CharCost/10, namespace8UpCost/10)},
+				NamespacePrices: NamespaceTable(namespace1CharCost/10, namespace23CharCost/10, namespace47CharCost/10, namespace8UpCost/10)},
 		},
 	})
 }

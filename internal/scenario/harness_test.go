@@ -16,6 +16,15 @@ var (
 	w5KEpiS = "5KEpiSRr1BrT8vRD7LKGCEmudokTh1iMHbiThMQpLdwBwhDJB1T"
 )
 
+// stdWallets are the five wallets most scenarios list, in their order.
+func stdWallets() []*scenario.W {
+	return []*scenario.W{scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
+		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS)}
+}
+
+// burnAddress is config.py's BLOCKSTACK_BURN_ADDRESS.
+const burnAddress = "1111111111111111111114oLvT2"
+
 // idBuckets are the bucket exponents of .id, which most scenarios reveal.
 var idBuckets = []int{6, 5, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 

@@ -20,9 +20,6 @@ import (
 // made with expect_fail=True that the scenario expects the client to
 // refuse sends nothing; every other call is sent.
 
-// impBurnAddress is config.py's BLOCKSTACK_BURN_ADDRESS.
-const impBurnAddress = "1111111111111111111114oLvT2"
-
 // impOriginalPrice is the price of foo.test the epoch-scenarios assert
 // (250 * 4^4 * NAME_COST_UNIT (100) in satoshis).
 const impOriginalPrice = 6400000
@@ -329,7 +326,7 @@ func TestNameImportExpirePreRegExpirePay2nsMulti(t *testing.T) {
 	}
 	nsAddr := nsRec.S("address")
 	nsBalance := s.Balance(nsAddr)
-	burnBalance := s.Balance(impBurnAddress)
+	burnBalance := s.Balance(burnAddress)
 	s.NextBlocks(4)                             // expired
 	s.NamePreorder("foo.test", w[2], w[3].Addr) // +name_cost
 	s.NextBlock()
@@ -372,7 +369,7 @@ func TestNameImportExpirePreRegExpirePay2nsMulti(t *testing.T) {
 	s.NameRegister("foo_fail.test", w[4], w[0].Addr) // safety_checks=False
 	s.NextBlock()
 	impWhoisFails(t, s, "foo_fail.test")
-	newBurnBalance := s.Balance(impBurnAddress)
+	newBurnBalance := s.Balance(burnAddress)
 	newNsBalance = s.Balance(nsAddr)
 	rec2 := s.GetNameBlockchainRecord("foo2.test")
 	if rec2 == nil {
@@ -1171,7 +1168,7 @@ func TestNameImportRenewPay2nsBurnMulti(t *testing.T) {
 	s.NamespaceReady("test", w[1])
 	s.NextBlock()
 	nsAddr, nsBalance := impNamespaceBalance(t, s)
-	burnBalance := s.Balance(impBurnAddress)
+	burnBalance := s.Balance(burnAddress)
 	// should send to namespace burn address
 	s.NameRenew("foo.test", w[3])
 	s.NextBlock()
@@ -1202,7 +1199,7 @@ func TestNameImportRenewPay2nsBurnMulti(t *testing.T) {
 		t.Fatalf("not renewed: last renewed %d", rec2.I("last_renewed"))
 	}
 	// must have burned
-	if d := s.Balance(impBurnAddress) - burnBalance; float64(d) != nameCost {
+	if d := s.Balance(burnAddress) - burnBalance; float64(d) != nameCost {
 		t.Fatalf("burned %d, want %v", d, nameCost)
 	}
 	s.Rejected(bad)

@@ -12,15 +12,6 @@ import (
 // Helpers of helper h6's ports (this file and name_pre_reg_epoch_test.go,
 // name_pre_regup_test.go, name_pre_xfer_test.go).
 
-// stdWallets are the five wallets most scenarios list, in their order.
-func stdWallets() []*scenario.W {
-	return []*scenario.W{scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS)}
-}
-
-// burnAddress is config.py's BLOCKSTACK_BURN_ADDRESS.
-const burnAddress = "1111111111111111111114oLvT2"
-
 // cliNameInfo is the node's /v1/names/NAME as the CLI (blockstack.js
 // getNameInfo) saw it: nil on a 404, i.e. for a name never created or one
 // past its renewal deadline (rpc.py GET_name_info answers

@@ -73,7 +73,7 @@ func h5ClientRefusesBurn(t *testing.T, s *scenario.S, name, given string) {
 // the creator the name's price.
 func TestNamePreRegPay2ns(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, h5Pay2nsEnv(nil), h5Wallets()...)
+	s := scenario.Start(t, h5Pay2nsEnv(nil), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -92,7 +92,7 @@ func TestNamePreRegPay2ns(t *testing.T) {
 // creator got both payments.
 func TestNamePreRegPay2nsFail(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, h5Pay2nsEnv(nil), h5Wallets()...)
+	s := scenario.Start(t, h5Pay2nsEnv(nil), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	// expect_fail: the client refuses paying wallets[1]; nothing sent
@@ -135,10 +135,10 @@ func TestNamePreRegPay2nsFail(t *testing.T) {
 func TestNamePreRegPay2nsBurn(t *testing.T) {
 	t.Parallel()
 	s := scenario.Start(t, h5Pay2nsEnv(scenario.Env{"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_MULTIPLIER": "1",
-		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "3"}), h5Wallets()...)
+		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "3"}), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
-	burn := h5BurnAddress(s)
+	burn := burnAddress
 	burnBalance := s.Balance(burn)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
@@ -203,7 +203,7 @@ func h5RenewBurn(t *testing.T, s *scenario.S, nsAddr string, burnBalance int64, 
 	if rec2.I("last_renewed") <= rec.I("last_renewed") {
 		t.Fatalf("did not renew: last_renewed %d, was %d", rec2.I("last_renewed"), rec.I("last_renewed"))
 	}
-	if got := s.Balance(h5BurnAddress(s)) - cost; got != burnBalance {
+	if got := s.Balance(burnAddress) - cost; got != burnBalance {
 		t.Fatalf("did not burn fee: %d != %d + %d", got+cost, burnBalance, cost)
 	}
 
@@ -219,10 +219,10 @@ func h5RenewBurn(t *testing.T, s *scenario.S, nsAddr string, burnBalance int64, 
 func TestNamePreRegPay2nsRenewBurn(t *testing.T) {
 	t.Parallel()
 	s := scenario.Start(t, h5Pay2nsEnv(scenario.Env{"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_MULTIPLIER": "1",
-		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "4"}), h5Wallets()...)
+		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "4"}), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
-	burnBalance := s.Balance(h5BurnAddress(s))
+	burnBalance := s.Balance(burnAddress)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
@@ -240,10 +240,10 @@ func TestNamePreRegPay2nsRenewBurn(t *testing.T) {
 func TestNamePreRegPay2nsRenewBurnMulti(t *testing.T) {
 	t.Parallel()
 	s := scenario.Start(t, h5Pay2nsEnv(scenario.Env{"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_MULTIPLIER": "1",
-		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "6"}), h5Wallets()...)
+		"BLOCKSTACK_EPOCH_3_NAMESPACE_RECEIVE_FEES_PERIOD": "6"}), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
-	burnBalance := s.Balance(h5BurnAddress(s))
+	burnBalance := s.Balance(burnAddress)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
 	s.NextBlock()
 	s.NameRegister("foo.test", w[2], w[3].Addr)
@@ -262,7 +262,7 @@ func TestNamePreRegPay2nsRenewBurnMulti(t *testing.T) {
 // change the owner and the zone file hash each pay the creator.
 func TestNamePreRegRenewPay2ns(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, h5Pay2nsEnv(nil), h5Wallets()...)
+	s := scenario.Start(t, h5Pay2nsEnv(nil), stdWallets()...)
 	w := s.Wallets
 	nsAddr, nsBalance := h5ReadyPay2ns(t, s)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)

@@ -19,7 +19,7 @@ func h5CheckRenewedAfter(t *testing.T, rec scenario.Rec, d int64) {
 // registering it.
 func TestNamePreRegRenew(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -39,7 +39,7 @@ func TestNamePreRegRenew(t *testing.T) {
 // registration by SNV (left out: SNV lookups are out of scope).
 func TestNamePreRegRenewSnv(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -61,7 +61,7 @@ func TestNamePreRegRenewSnv(t *testing.T) {
 // cannot renew it.
 func TestNamePreRegRenewCantforce(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -81,7 +81,7 @@ func TestNamePreRegRenewCantforce(t *testing.T) {
 // name_pre_reg_renew_renew: two renewals; the last one counts.
 func TestNamePreRegRenewRenew(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -103,7 +103,7 @@ func TestNamePreRegRenewRenew(t *testing.T) {
 // registers the name fails; the block holds two operations.
 func TestNamePreRegRenewSameblock(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -124,7 +124,7 @@ func TestNamePreRegRenewSameblock(t *testing.T) {
 // renews it.
 func TestNamePreRegRenewExpireMulti(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 3)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -176,7 +176,7 @@ func TestNamePreRegRenewExpireMulti(t *testing.T) {
 // renewal stands, the new owner's update is the value hash.
 func TestNamePreRegRenewTransferUpdate(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -200,7 +200,7 @@ func TestNamePreRegRenewTransferUpdate(t *testing.T) {
 // the data).
 func TestNamePreRegRenewUpdateTransfer(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -248,7 +248,7 @@ func h5CheckRenewedTransferredUpdated(t *testing.T, s *scenario.S, w []*scenario
 func TestNamePreRegRenewxferup(t *testing.T) {
 	t.Parallel()
 	s := scenario.Start(t, scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "682", "BLOCKSTACK_EPOCH_2_END_BLOCK": "683",
-		"BLOCKSTACK_EPOCH_2_NAMESPACE_LIFETIME_MULTIPLIER": "1"}, h5Wallets()...)
+		"BLOCKSTACK_EPOCH_2_NAMESPACE_LIFETIME_MULTIPLIER": "1"}, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)

@@ -25,7 +25,7 @@ func h5RevokeRegistered(s *scenario.S, lifetime uint32) {
 // revoked.
 func TestNamePreRegRevoke(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 52595)
 	s.NameRevoke("foo.test", w[3])
@@ -41,7 +41,7 @@ func TestNamePreRegRevoke(t *testing.T) {
 // the registration by SNV (left out: SNV lookups are out of scope).
 func TestNamePreRegRevokeSnv(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 52595)
 	// snv_block_id: only for the SNV lookup, left out
@@ -59,7 +59,7 @@ func TestNamePreRegRevokeSnv(t *testing.T) {
 // cannot revoke it.
 func TestNamePreRegRevokeCantforce(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 52595)
 	// safety_checks=False
@@ -77,7 +77,7 @@ func TestNamePreRegRevokeCantforce(t *testing.T) {
 // operations.
 func TestNamePreRegRevokeSameblock(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -144,7 +144,7 @@ func h5CheckStillRevokedAt(t *testing.T, s *scenario.S, blocks []int64) {
 func TestNamePreRegRevokeIsdead(t *testing.T) {
 	t.Parallel()
 	env := scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "682", "BLOCKSTACK_EPOCH_2_PRICE_MULTIPLIER": "1.0"}
-	s := scenario.Start(t, env, h5Wallets()...)
+	s := scenario.Start(t, env, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 10)
 	early, late := h5RevokeThenTry(s, h5NamespaceLifetimeMultiplier(env))
@@ -164,7 +164,7 @@ func TestNamePreRegRevokeIsdead(t *testing.T) {
 func TestNamePreRegRevokeReregister(t *testing.T) {
 	t.Parallel()
 	env := scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "682", "BLOCKSTACK_EPOCH_2_PRICE_MULTIPLIER": "1.0"}
-	s := scenario.Start(t, env, h5Wallets()...)
+	s := scenario.Start(t, env, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 10)
 	_, late := h5RevokeThenTry(s, h5NamespaceLifetimeMultiplier(env))
@@ -194,7 +194,7 @@ func TestNamePreRegRevokeReregister(t *testing.T) {
 func TestNamePreRegRevokeReregisterNewowner(t *testing.T) {
 	t.Parallel()
 	env := scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "682", "BLOCKSTACK_EPOCH_2_PRICE_MULTIPLIER": "1.0"}
-	s := scenario.Start(t, env, h5Wallets()...)
+	s := scenario.Start(t, env, stdWallets()...)
 	w := s.Wallets
 	h5RevokeRegistered(s, 10)
 	early, late := h5RevokeThenTry(s, h5NamespaceLifetimeMultiplier(env))
@@ -302,7 +302,7 @@ func TestNamePreRegRevokeReregisterDids(t *testing.T) {
 	// EPOCH_1_END_BLOCK is set twice (680, 681): the last one counts
 	env := scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "681", "BLOCKSTACK_EPOCH_2_NAMESPACE_LIFETIME_MULTIPLIER": "1",
 		"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_MULTIPLIER": "1"}
-	s := scenario.Start(t, env, h5Wallets()...)
+	s := scenario.Start(t, env, stdWallets()...)
 	w := s.Wallets
 	names := []string{"foo.test", "bar.test", "baz.test"}
 	resolve := func(did string) scenario.Rec { return h5ResolveDID(s, did, names...) }

@@ -11,7 +11,7 @@ import (
 // register the name.
 func TestNamePreRegSameblock(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -26,7 +26,7 @@ func TestNamePreRegSameblock(t *testing.T) {
 // them gets it.
 func TestNamePreRegDupSameblock(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[4], w[3].Addr)
@@ -59,7 +59,7 @@ func TestNamePreRegDupSameblock(t *testing.T) {
 // block by four payers for one owner; a 26th then fails the quota.
 func TestNamePreRegSameblockQuota(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, append(h5Wallets(),
+	s := scenario.Start(t, nil, append(stdWallets(),
 		scenario.Wallet("5JBqjuDb4dDY4cXUp4R5iXMAzqbfUQwHVUEvGT4UDSSLrr8eb7u"),
 		scenario.Wallet("5Hy8Rxvu2kUhGhvEumqwzchbFchBUNg72pUNAYQPVPqFuz26Vjz"),
 		scenario.Wallet("5JeJEnD2sf6JFwXKqCcyTuwxD3jX42KwgvJ1zg5C5jHe447hoPx"),
@@ -104,7 +104,7 @@ func TestNamePreRegSameblockQuota(t *testing.T) {
 // preorder and registration, which sent without safety checks fail.
 func TestNamePreRegQuotaSameblock(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	for i := range 26 {

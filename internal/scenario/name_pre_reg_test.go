@@ -12,8 +12,7 @@ import (
 // name_pre_reg_collisions
 func TestNamePreRegCollisions(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS))
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	s.NamespacePreorder("test", w[1].Addr, w[0])
 	s.NextBlock()
@@ -116,12 +115,6 @@ func TestNamePreRegSegwit(t *testing.T) {
 // pay-to-namespace-creator and same-block families), prefixed h5 so that
 // they cannot clash with other families' helpers.
 
-// h5Wallets are the five standard wallets, funded.
-func h5Wallets() []*scenario.W {
-	return []*scenario.W{scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS)}
-}
-
 // h5CheckRegistered is the check most of these scenarios end with: the
 // namespace is ready, name is no longer preordered by payer for owner, and
 // name exists, owned by owner (address and sender).
@@ -135,9 +128,6 @@ func h5CheckRegistered(t *testing.T, s *scenario.S, nsID, name string, payer *sc
 	checkOwner(t, rec, owner)
 	return rec
 }
-
-// h5BurnAddress is the original's BLOCKSTACK_BURN_ADDRESS.
-func h5BurnAddress(s *scenario.S) string { return s.Net.Wire.Address(wire.BurnScript()) }
 
 // h5NamespaceLifetimeMultiplier is
 // get_epoch_namespace_lifetime_multiplier(EPOCH_1_END_BLOCK + 1, "test"),
@@ -162,7 +152,7 @@ func h5NamespaceLifetimeMultiplier(env scenario.Env) int64 {
 // recipient owns it.
 func TestNamePreReg(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -177,7 +167,7 @@ func TestNamePreReg(t *testing.T) {
 // original drove it for the portal; check() asks only the state engine).
 func TestNamePreRegPortal(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "680", "BLOCKSTACK_EPOCH_2_END_BLOCK": "681"}, h5Wallets()...)
+	s := scenario.Start(t, scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "680", "BLOCKSTACK_EPOCH_2_END_BLOCK": "681"}, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "id", 52595)
 	s.NamePreorder("demo.id", w[2], w[3].Addr)
@@ -192,7 +182,7 @@ func TestNamePreRegPortal(t *testing.T) {
 // (left out: SNV lookups are out of scope).
 func TestNamePreRegSnv(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -209,7 +199,7 @@ func TestNamePreRegSnv(t *testing.T) {
 // numbers and transaction ids (left out: SNV lookups are out of scope).
 func TestNamePreRegMultiSnv(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, append(h5Wallets(),
+	s := scenario.Start(t, nil, append(stdWallets(),
 		scenario.Wallet("5K5hDuynZ6EQrZ4efrchCwy6DLhdsEzuJtTDAf3hqdsCKbxfoeD"),
 		scenario.Wallet("5J39aXEeHh9LwfQ4Gy5Vieo7sbqiUMBXkPH7SaMHixJhSSBpAqz"),
 		scenario.Wallet("5K9LmMQskQ9jP1p7dyieLDAeB6vsAj4GK8dmGNJAXS1qHDqnWhP"),
@@ -264,7 +254,7 @@ func TestNamePreRegSegwitMultisig(t *testing.T) {
 // does not take it; the preorderer's recipient gets it.
 func TestNamePreRegCantsteal(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -284,7 +274,7 @@ func TestNamePreRegCantsteal(t *testing.T) {
 // unregistered and every preorder stays pending.
 func TestNamePreRegNodups(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, append(h5Wallets(), scenario.Wallet("5KBVhBpDqTkdWm49mnHnKxaLHjtTtf8pZ5yyw6hW3gi9Wo4qe8C"))...)
+	s := scenario.Start(t, nil, append(stdWallets(), scenario.Wallet("5KBVhBpDqTkdWm49mnHnKxaLHjtTtf8pZ5yyw6hW3gi9Wo4qe8C"))...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	pairs := [][2]int{{2, 3}, {4, 5}, {0, 1}, {5, 2}}
@@ -312,7 +302,7 @@ func TestNamePreRegNodups(t *testing.T) {
 // name_pre_reg_quota: an owner of 25 names cannot register a 26th.
 func TestNamePreRegQuota(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h5Wallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	for i := range 25 {
@@ -361,7 +351,7 @@ func TestNamePreRegAnnounce(t *testing.T) {
 		"BLOCKSTACK_EPOCH_2_NAMESPACE_LIFETIME_MULTIPLIER":   "2",
 		"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_MULTIPLIER":   "2",
 		"BLOCKSTACK_EPOCH_3_NAMESPACE_LIFETIME_GRACE_PERIOD": "5",
-	}, h5Wallets()...)
+	}, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "id", 52595)
 	s.NamePreorder("judecn.id", w[2], w[3].Addr)

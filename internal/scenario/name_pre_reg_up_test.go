@@ -554,8 +554,7 @@ func TestNamePreRegUpUpdateTransfer(t *testing.T) {
 // the transfer keeps the update's consensus hash (the quirk).
 func TestNamePreRegUpXfer(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS))
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)

@@ -41,8 +41,7 @@ func xferMultisigD() *scenario.W {
 
 // xferStart5 starts a scenario with the five usual wallets.
 func xferStart5(t *testing.T, env scenario.Env) *scenario.S {
-	return scenario.Start(t, env, scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS))
+	return scenario.Start(t, env, stdWallets()...)
 }
 
 // xferStart7 starts a scenario with the five usual wallets and two more

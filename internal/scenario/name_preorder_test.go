@@ -7,17 +7,11 @@ import (
 	"github.com/zonemirror/zonemirror/internal/scenario"
 )
 
-// h1FiveWallets are the five wallets of most name_preorder scenarios.
-func h1FiveWallets() []*scenario.W {
-	return []*scenario.W{scenario.Wallet(w5JesPi), scenario.Wallet(w5KHqsi), scenario.Wallet(w5Kg5kJ),
-		scenario.Wallet(w5JuVso), scenario.Wallet(w5KEpiS)}
-}
-
 // name_preorder: a name preorder in a ready namespace is stored, with a fee
 // no lower than the name's price.
 func TestNamePreorder(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h1FiveWallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -39,7 +33,7 @@ func TestNamePreorder(t *testing.T) {
 // safety checks off); the preorder stays and the name does not exist.
 func TestNamePreorderCantmodify(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h1FiveWallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -76,7 +70,7 @@ func TestNamePreorderCantmodify(t *testing.T) {
 // name can then be preordered and registered by someone else.
 func TestNamePreorderExpire(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, nil, h1FiveWallets()...)
+	s := scenario.Start(t, nil, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)
@@ -112,7 +106,7 @@ func TestNamePreorderExpire(t *testing.T) {
 // 1).
 func TestNamePreorderNextepochRegister(t *testing.T) {
 	t.Parallel()
-	s := scenario.Start(t, scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "691"}, h1FiveWallets()...)
+	s := scenario.Start(t, scenario.Env{"BLOCKSTACK_EPOCH_1_END_BLOCK": "691"}, stdWallets()...)
 	w := s.Wallets
 	readyNamespace(s, "test", 52595)
 	s.NamePreorder("foo.test", w[2], w[3].Addr)

@@ -1,6 +1,8 @@
 package procstart
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"runtime"
 	"syscall"
@@ -27,14 +29,34 @@ func TestChildOutlivesItsCaller(t *testing.T) {
 		t.Fatalf("the child died with the thread that asked for it: %v", err)
 	}
 	// The control: forked on the locked thread itself, it dies with it.
+	// Not on the main thread, though: a goroutine that ends locked to it
+	// wedges it rather than ending it, and no signal comes. A goroutine
+	// that finds itself there keeps it (until the test ends) so that the
+	// next one lands elsewhere.
 	ctl := exec.Command("sleep", "30")
 	ctl.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	go func() {
-		runtime.LockOSThread()
-		done <- ctl.Start()
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	release := make(chan struct{})
+	defer close(release)
+	errMainThread := errors.New("on the main thread")
+	for {
+		go func() {
+			runtime.LockOSThread()
+			if syscall.Gettid() == os.Getpid() {
+				done <- errMainThread
+				<-release
+				runtime.UnlockOSThread()
+				return
+			}
+			done <- ctl.Start()
+		}()
+		err := <-done
+		if err == errMainThread {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- ctl.Wait() }()

@@ -90,15 +90,27 @@ func (d *Driver) publish(ctx context.Context, k plugins.Key, v []byte) (Replicat
 		wg.Add(1)
 		go func(p peer.ID) {
 			defer wg.Done()
-			pctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
-			defer cancel()
 			// A peer answers PUT_VALUE with the record only once its
 			// validator and store took it (the messenger checks the echo).
-			err := d.msgr.PutValue(pctx, p, rec)
-			if err == nil {
-				holders.Add(1)
-				return
+			// A put that failed is tried once more with a fresh deadline:
+			// a busy peer or a stream that timed out usually takes the
+			// second (a peer that refuses the record refuses it again,
+			// quickly).
+			var err error
+			for try := 0; try < 2; try++ {
+				pctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
+				err = d.msgr.PutValue(pctx, p, rec)
+				cancel()
+				if err == nil {
+					holders.Add(1)
+					return
+				}
+				if ctx.Err() != nil {
+					break
+				}
 			}
+			pctx, cancel := context.WithTimeout(ctx, d.s.getTimeout)
+			defer cancel()
 			mu.Lock()
 			r.Refused[shortError(err)]++
 			mu.Unlock()

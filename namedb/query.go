@@ -111,7 +111,9 @@ func (db *DB) liveList(namespaceID string) []string {
 	db.mu.RLock()
 	gen := db.gen
 	db.memo.mu.Lock()
-	if db.memo.gen != gen {
+	if db.memo.gen != gen || db.memo.lists == nil {
+		// a new generation; or the first list of a process that has
+		// committed nothing yet (generation 0)
 		db.memo.gen, db.memo.lists = gen, map[string][]string{}
 	}
 	list, ok := db.memo.lists[namespaceID]

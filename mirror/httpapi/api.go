@@ -32,8 +32,8 @@ type DB interface {
 	NameCount(ctx context.Context, namespaceID string) (int, error)
 	NamesOwnedBy(ctx context.Context, addr string) ([]string, error)
 	NameDID(ctx context.Context, name string) (string, bool, error)
-	NamePrice(name string) (netparams.Price, error)
-	NamespacePrice(id string) (int64, error)
+	NameCost(name string) (namedb.Cost, error)
+	NamespaceCost(id string) (namedb.Cost, error)
 	HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error)
 	BlockOps(ctx context.Context, h int64) ([]json.RawMessage, error)
 	Tx(ctx context.Context, txid string) (*namedb.TxStatus, error)
@@ -99,10 +99,79 @@ func New(m *mirror.Mirror, db DB, opts Options) *API {
 	r("GET /v1/blockchains/{chain}/transactions/{txid}", a.transaction)
 	r("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]any{"status": "alive"}) })
 	r("GET /readyz", a.readyz)
+	r("GET /v1/ping", a.ping)
+	r("GET /v2/prices/names/{name}", a.namePrice)
+	r("GET /v2/prices/namespaces/{id}", a.namespacePrice)
+	r("OPTIONS /v1/", preflight)
+	r("OPTIONS /v2/", preflight)
+	// every other path, and a known path with another method, as the
+	// original answered an unmatched route
+	r("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, 404, "No such endpoint") })
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// ServeHTTP answers as the original's API did: every reply allows any
+// origin (CORS), and the path is normalised as posixpath.normpath did
+// before routing (so /v1/zonefile/ and /v1//info are /v1/zonefile and
+// /v1/info). The request's URL is changed in place, so a wrapper sees the
+// route the mux matched (r.Pattern).
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header()["Access-Control-Allow-Origin"] = []string{"*"}
+	clean := normPath(r.URL.Path)
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		// no route of the original's matches (and net/http's mux would
+		// redirect rather than answer)
+		writeError(w, 404, "No such endpoint")
+		return
+	}
+	if clean != r.URL.Path {
+		u := *r.URL
+		u.Path, u.RawPath = clean, ""
+		r.URL = &u
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// normPath is Python's posixpath.normpath: repeated and trailing slashes
+// and "." segments go, ".." takes the segment before it (never above the
+// root); exactly two leading slashes are kept, as POSIX allows.
+func normPath(p string) string {
+	if p == "" {
+		return "."
+	}
+	initial := ""
+	switch {
+	case strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "///"):
+		initial = "//"
+	case strings.HasPrefix(p, "/"):
+		initial = "/"
+	}
+	var out []string
+	for _, c := range strings.Split(p, "/") {
+		switch {
+		case c == "" || c == ".":
+		case c != "..", initial == "" && (len(out) == 0 || out[len(out)-1] == ".."):
+			out = append(out, c)
+		case len(out) > 0:
+			out = out[:len(out)-1]
+		}
+	}
+	s := initial + strings.Join(out, "/")
+	if s == "" {
+		return "."
+	}
+	return s
+}
+
+// preflight answers a CORS preflight request as the original did.
+func preflight(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h["Access-Control-Allow-Methods"] = []string{"GET, PUT, POST, DELETE"}
+	h["Access-Control-Allow-Headers"] = []string{"content-type, authorization, range"}
+	h["Access-Control-Expose-Headers"] = []string{"content-length, content-range"}
+	h["Access-Control-Max-Age"] = []string{"21600"}
+	w.WriteHeader(200)
+}
 
 // --- helpers ---
 
@@ -620,6 +689,9 @@ func (a *API) namespaceNameCount(w http.ResponseWriter, r *http.Request) {
 
 // --- prices ---
 
+// namePrice answers GET /v1/prices/names/{name} (and /v2/): the price at
+// the last processed block, as {"name_price": {amount, units}} with
+// satoshis too when the units are BTC (v1's shape).
 func (a *API) namePrice(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if !validName(name) {
@@ -627,15 +699,15 @@ func (a *API) namePrice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.tipHeaders(w)
-	p, err := a.db.NamePrice(name)
+	c, err := a.db.NameCost(name)
 	if err != nil {
-		writeError(w, 404, err.Error())
+		writeError(w, 404, "Unknown/invalid namespace")
 		return
 	}
-	sat := p.Satoshis()
-	writeJSON(w, 200, map[string]any{"name_price": map[string]any{"satoshis": sat, "units": "BTC", "amount": strconv.FormatInt(sat, 10)}})
+	writeJSON(w, 200, map[string]any{"name_price": costJSON(c)})
 }
 
+// namespacePrice answers GET /v1/prices/namespaces/{id} (and /v2/).
 func (a *API) namespacePrice(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if wire.CheckNamespaceID(id) != nil {
@@ -643,12 +715,23 @@ func (a *API) namespacePrice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.tipHeaders(w)
-	sat, err := a.db.NamespacePrice(id)
+	c, err := a.db.NamespaceCost(id)
 	if err != nil {
-		writeError(w, 404, err.Error())
+		writeError(w, 404, "Invalid namespace")
 		return
 	}
-	writeJSON(w, 200, map[string]any{"satoshis": sat, "units": "BTC", "amount": strconv.FormatInt(sat, 10)})
+	writeJSON(w, 200, costJSON(c))
+}
+
+// costJSON is a price as the original's API wrote it: the amount as a
+// decimal string (for clients without big integers), its units, and
+// satoshis as a number when the units are BTC.
+func costJSON(c namedb.Cost) map[string]any {
+	out := map[string]any{"amount": strconv.FormatInt(c.Amount, 10), "units": c.Units}
+	if c.Units == namedb.UnitsBTC {
+		out["satoshis"] = c.Amount
+	}
+	return out
 }
 
 // --- addresses and the chain ---

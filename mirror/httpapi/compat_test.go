@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// normPath is Python's posixpath.normpath; the expected values are
+// Python's own answers.
+func TestNormPathIsPythons(t *testing.T) {
+	for in, want := range map[string]string{
+		"/v1/zonefile/":             "/v1/zonefile",
+		"/v1//info":                 "/v1/info",
+		"/v1/./names/../names/a.id": "/v1/names/a.id",
+		"/../v1/ping":               "/v1/ping",
+		"//v1/ping":                 "//v1/ping",
+		"///v1/ping":                "/v1/ping",
+		"/v1/names/a.id/.":          "/v1/names/a.id",
+		"":                          ".",
+		".":                         ".",
+		"..":                        "..",
+		"a/../..":                   "..",
+		"/":                         "/",
+		"//":                        "//",
+		"/a/b/../../..":             "/",
+		"v1/ping/":                  "v1/ping",
+	} {
+		if got := normPath(in); got != want {
+			t.Errorf("normPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Paths are normalised before routing, as the original did, on the fast
+// path and the fallback alike: a trailing slash, a doubled slash or dot
+// segments reach the same route.
+func TestPathsAreNormalised(t *testing.T) {
+	f := newFixture(t)
+	addr := strings.TrimPrefix(f.url, "http://")
+	_, plain := exchange(t, addr, "GET", "/v1/names/zinai.id", nil, "")
+	for _, target := range []string{"/v1/names/zinai.id/", "/v1//names/zinai.id", "/v1/./names/x/../zinai.id", "/v1/names/zinai.id/."} {
+		r, body := exchange(t, addr, "GET", target, nil, "")
+		if r.StatusCode != 200 || string(body) != string(plain) {
+			t.Errorf("GET %s: %d %.80s, want the answer of /v1/names/zinai.id", target, r.StatusCode, body)
+		}
+	}
+	if r, body := exchange(t, addr, "GET", "/v1/info/", nil, ""); r.StatusCode != 200 || !strings.Contains(string(body), `"consensus"`) {
+		t.Errorf("GET /v1/info/: %d %s", r.StatusCode, body)
+	}
+	// blockstack.js's broadcastZoneFile posts to /v1/zonefile/
+	zf, _ := json.Marshal(map[string]string{"zonefile": string(f.zf["missing.id"])})
+	r, body := exchange(t, addr, "POST", "/v1/zonefile/", map[string]string{"Content-Type": "application/json"}, string(zf))
+	if r.StatusCode != 200 || !strings.Contains(string(body), `"status":true`) {
+		t.Errorf("POST /v1/zonefile/: %d %s", r.StatusCode, body)
+	}
+}
+
+// Every path and method no route answers gets the original's JSON error,
+// never text and never a redirect.
+func TestUnmatchedRoutesAnswerJSON(t *testing.T) {
+	f := newFixture(t)
+	addr := strings.TrimPrefix(f.url, "http://")
+	for _, c := range []struct{ method, target string }{
+		{"GET", "/"},
+		{"GET", "/v1/nope"},
+		{"GET", "/v3/names/zinai.id"},
+		{"GET", "//v1/info"},
+		{"DELETE", "/v1/names/zinai.id"},
+		{"PUT", "/v1/zonefile"},
+		{"GET", "/v1/zonefile"},
+		{"POST", "/v1/info"},
+	} {
+		r, body := exchange(t, addr, c.method, c.target, nil, "")
+		if r.StatusCode != 404 || r.Header.Get("Content-Type") != "application/json" || strings.TrimSpace(string(body)) != `{"error":"No such endpoint"}` {
+			t.Errorf("%s %s: %d %q %s", c.method, c.target, r.StatusCode, r.Header.Get("Content-Type"), body)
+		}
+	}
+}
+
+// Every answer allows any origin, as the original's did, and OPTIONS
+// under /v1/ and /v2/ is a CORS preflight.
+func TestCORS(t *testing.T) {
+	f := newFixture(t)
+	addr := strings.TrimPrefix(f.url, "http://")
+	// the fast path, the fallback, an error and a 404
+	for _, target := range []string{"/v1/names/zinai.id", "/v1/names/zinai.id/zonefile", "/v1/info", "/v1/names/nobody.id", "/v1/nope"} {
+		if r, _ := exchange(t, addr, "GET", target, nil, ""); r.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("GET %s: %d, Access-Control-Allow-Origin %q", target, r.StatusCode, r.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	for _, target := range []string{"/v1/zonefile", "/v2/prices/names/a.id", "/v1/anything/at/all"} {
+		r, _ := exchange(t, addr, "OPTIONS", target, nil, "")
+		if r.StatusCode != 200 || r.Header.Get("Access-Control-Allow-Methods") != "GET, PUT, POST, DELETE" || r.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("OPTIONS %s: %d %v", target, r.StatusCode, r.Header)
+		}
+	}
+	if r, _ := exchange(t, addr, "OPTIONS", "/v3/x", nil, ""); r.StatusCode != 404 {
+		t.Errorf("OPTIONS outside /v1/ and /v2/: %d", r.StatusCode)
+	}
+}
+
+// The routes v21 added: /v1/ping and the /v2/ prices, which answer as
+// /v1/'s do.
+func TestV21Routes(t *testing.T) {
+	f := newFixture(t)
+	var ping map[string]any
+	if r := f.get("/v1/ping", &ping); r.StatusCode != 200 || ping["status"] != "alive" || ping["version"] != "test" {
+		t.Errorf("ping: %d %v", r.StatusCode, ping)
+	}
+	for _, p := range []string{"names/abc.id", "names/zinai.id", "namespaces/abcd", "namespaces/id"} {
+		_, v1 := exchange(t, strings.TrimPrefix(f.url, "http://"), "GET", "/v1/prices/"+p, nil, "")
+		r, v2 := exchange(t, strings.TrimPrefix(f.url, "http://"), "GET", "/v2/prices/"+p, nil, "")
+		if r.StatusCode != 200 || string(v1) != string(v2) {
+			t.Errorf("/v2/prices/%s: %d %s, /v1/: %s", p, r.StatusCode, v2, v1)
+		}
+	}
+	cost, _ := f.chain.DB.NameCost("abc.id")
+	var price map[string]map[string]any
+	f.get("/v2/prices/names/abc.id", &price)
+	if p := price["name_price"]; p["units"] != "BTC" || p["amount"] != jsonInt(cost.Amount) || p["satoshis"] != float64(cost.Amount) || len(p) != 3 {
+		t.Errorf("name price %v, want %+v", price, cost)
+	}
+	var why map[string]string
+	if r := f.get("/v2/prices/names/abc.nope", &why); r.StatusCode != 404 || why["error"] != "Unknown/invalid namespace" {
+		t.Errorf("price in no namespace: %d %v", r.StatusCode, why)
+	}
+	if r := f.get("/v2/prices/namespaces/NOPE", &why); r.StatusCode != 400 || why["error"] != "Invalid namespace" {
+		t.Errorf("price of an invalid namespace id: %d %v", r.StatusCode, why)
+	}
+}
+
+func jsonInt(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

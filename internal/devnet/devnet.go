@@ -120,8 +120,12 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 
+	miningAddr, err := txbuild.NodeAddress(wallet, chainParams())
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
 	done := p.step("starting btcd (simnet, pinned in tools/go.mod; the first build takes a minute)")
-	node, err := testbtcd.Launch(ctx, testbtcd.Options{Net: "simnet", Dir: filepath.Join(o.Data, "btcd"), MiningAddr: wallet.Address,
+	node, err := testbtcd.Launch(ctx, testbtcd.Options{Net: "simnet", Dir: filepath.Join(o.Data, "btcd"), MiningAddr: miningAddr,
 		AddrIndex: true, User: st.RPCUser, Pass: st.RPCPass})
 	if err != nil {
 		return fmt.Errorf("devnet: %w", err)

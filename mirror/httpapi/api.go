@@ -736,12 +736,31 @@ func costJSON(c namedb.Cost) map[string]any {
 
 // --- addresses and the chain ---
 
+// addressNames answers GET /v1/addresses/{chain}/{addr} as the original:
+// the address is checked (base58check, 26–35 characters) and re-encoded
+// to this network's form (virtualchain's address_reencode), so a key's
+// mainnet and testnet addresses find the same names.
 func (a *API) addressNames(w http.ResponseWriter, r *http.Request) {
+	addr := r.PathValue("addr")
+	if len(addr) < 26 || len(addr) > 35 {
+		writeError(w, 400, "Invalid address")
+		return
+	}
+	addr, err := a.db.Network().Wire.Reencode(addr)
+	if errors.Is(err, wire.ErrAddressVersion) {
+		// the original failed here with a 500 (an uncaught ValueError)
+		writeError(w, 400, "Unrecognized address version")
+		return
+	}
+	if err != nil {
+		writeError(w, 400, "Invalid address")
+		return
+	}
 	if !a.chainOK(w, r) {
 		return
 	}
 	a.tipHeaders(w)
-	names, err := a.db.NamesOwnedBy(r.Context(), r.PathValue("addr"))
+	names, err := a.db.NamesOwnedBy(r.Context(), addr)
 	if err != nil {
 		writeError(w, 500, err.Error())
 		return

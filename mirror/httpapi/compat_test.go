@@ -2,8 +2,12 @@ package httpapi
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/btcsuite/btcd/address/v2/base58"
+	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // normPath is Python's posixpath.normpath; the expected values are
@@ -133,4 +137,40 @@ func TestV21Routes(t *testing.T) {
 func jsonInt(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// /v1/addresses re-encodes the address it is given, as the original did:
+// a key's mainnet and testnet forms find the same names; anything else is
+// a JSON 400.
+func TestAddressesAreReencoded(t *testing.T) {
+	f := newFixture(t)
+	script, err := wire.TestnetParams.ScriptForAddress(f.owner.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainnet := wire.MainnetParams.Address(script)
+	var want, got map[string][]string
+	f.get("/v1/addresses/bitcoin/"+f.owner.Address, &want)
+	if len(want["names"]) != 14 {
+		t.Fatalf("names of %s: %v", f.owner.Address, want)
+	}
+	if r := f.get("/v1/addresses/bitcoin/"+mainnet, &got); r.StatusCode != 200 || !slices.Equal(got["names"], want["names"]) {
+		t.Errorf("names of the mainnet form %s: %d %v, want %v", mainnet, r.StatusCode, got, want)
+	}
+	h := wire.SumHash160([]byte("nobody"))
+	for _, addr := range []string{
+		base58.CheckEncode(h[:], 0x3f), // simnet's version
+		mainnet[:len(mainnet)-1] + map[bool]string{true: "2", false: "3"}[mainnet[len(mainnet)-1] == '3'], // checksum
+		"1BoatSLRHtKNngkdXEeobR76b53LETtpy", // 33 characters, checksum wrong
+		"1111", "0OIl" + mainnet[4:],
+	} {
+		var why map[string]string
+		if r := f.get("/v1/addresses/bitcoin/"+addr, &why); r.StatusCode != 400 || why["error"] == "" {
+			t.Errorf("%s: %d %v, want a 400", addr, r.StatusCode, why)
+		}
+	}
+	var none map[string][]string
+	if r := f.get("/v1/addresses/bitcoin/"+wire.MainnetParams.Address(wire.BurnScript()), &none); r.StatusCode != 200 || none["names"] == nil || len(none["names"]) != 0 {
+		t.Errorf("an address without names: %d %v, want an empty list", r.StatusCode, none)
+	}
 }

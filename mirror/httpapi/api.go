@@ -32,6 +32,7 @@ type DB interface {
 	NameCount(ctx context.Context, namespaceID string) (int, error)
 	NamesOwnedBy(ctx context.Context, addr string) ([]string, error)
 	NameDID(ctx context.Context, name string) (string, bool, error)
+	NameOfDID(ctx context.Context, addr string, index int) (*namedb.NameRecord, error)
 	NameCost(name string) (namedb.Cost, error)
 	NamespaceCost(id string) (namedb.Cost, error)
 	HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error)
@@ -102,6 +103,15 @@ func New(m *mirror.Mirror, db DB, opts Options) *API {
 	r("GET /v1/ping", a.ping)
 	r("GET /v2/prices/names/{name}", a.namePrice)
 	r("GET /v2/prices/namespaces/{id}", a.namespacePrice)
+	r("GET /v1/users/{name}", a.user)
+	r("GET /v1/dids/{did}", a.did)
+	accounts := notServed("Token accounts (Stacks v1 tokens, epoch 4 on) are not kept by this mirror")
+	r("GET /v1/accounts/", accounts) // tokens, status, balance, history
+	subdomains := notServed("Subdomains are not indexed by this mirror yet")
+	r("GET /v1/subdomains", subdomains)
+	r("GET /v1/subdomains/{txid}", subdomains)
+	insight := notServed("Balances and unspent outputs are not served by this mirror: ask a Bitcoin node or block explorer")
+	r("GET /insight-api/addr/", insight) // balance, unconfirmedBalance, utxo
 	r("OPTIONS /v1/", preflight)
 	r("OPTIONS /v2/", preflight)
 	// every other path, and a known path with another method, as the

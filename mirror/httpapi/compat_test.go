@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -172,5 +173,75 @@ func TestAddressesAreReencoded(t *testing.T) {
 	var none map[string][]string
 	if r := f.get("/v1/addresses/bitcoin/"+wire.MainnetParams.Address(wire.BurnScript()), &none); r.StatusCode != 200 || none["names"] == nil || len(none["names"]) != 0 {
 		t.Errorf("an address without names: %d %v, want an empty list", r.StatusCode, none)
+	}
+}
+
+// Profiles and DIDs go as far as the original's steps without the
+// network: the name (or the DID's name), its zone file, the zone file's
+// URIs; then a 501 with the URIs where the original fetched the token.
+// Each earlier failure is the original's 404.
+func TestProfilesAndDIDs(t *testing.T) {
+	f := newFixture(t)
+	const uri = "https://gaia.blockstack.org/hub/18cR3haFbmuYQVNcrCM9N1GvfPzDraQGN9/profile.json" // zinai.id's zone file
+	did, _, err := f.chain.DB.NameDID(context.Background(), "zinai.id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, index, _ := strings.Cut(strings.TrimPrefix(did, "did:stack:v0:"), "-")
+	script, _ := wire.TestnetParams.ScriptForAddress(addr)
+	mainnetDID := "did:stack:v0:" + wire.MainnetParams.Address(script) + "-" + index
+	for _, path := range []string{"/v1/users/zinai.id", "/v1/dids/" + did, "/v1/dids/" + mainnetDID} {
+		var body struct {
+			Error        string   `json:"error"`
+			ZonefileHash string   `json:"zonefile_hash"`
+			URLs         []string `json:"urls"`
+		}
+		r := f.get(path, &body)
+		if r.StatusCode != 501 || !slices.Equal(body.URLs, []string{uri}) || body.ZonefileHash != wire.SumHash160(f.zf["zinai.id"]).String() || !strings.Contains(body.Error, "does not fetch") {
+			t.Errorf("%s: %d %+v", path, r.StatusCode, body)
+		}
+	}
+	missingDID, _, _ := f.chain.DB.NameDID(context.Background(), "missing.id")
+	nozoneDID, _, _ := f.chain.DB.NameDID(context.Background(), "nozone.id")
+	for path, want := range map[string]struct {
+		status int
+		err    string
+	}{
+		"/v1/users/nobody.id":                     {404, "Failed to get name record: Name not found"},
+		"/v1/users/missing.id":                    {404, "Failed to get zone file for missing.id"},
+		"/v1/users/nozone.id":                     {404, "No zone file hash in name record for nozone.id"},
+		"/v1/users/Not_A_Name":                    {400, "Invalid name or subdomain"},
+		"/v1/dids/" + missingDID:                  {404, "Failed to get zone file for " + missingDID},
+		"/v1/dids/" + nozoneDID:                   {404, "No zone file hash in name record for " + nozoneDID},
+		"/v1/dids/did:stack:v0:" + addr + "-9999": {404, "Failed to get DID record: Failed to resolve DID to a non-revoked name"},
+		"/v1/dids/did:stack:v0:" + addr:           {400, "Invalid DID"},
+		"/v1/dids/did:web:example.org":            {400, "Invalid DID"},
+	} {
+		var body map[string]string
+		if r := f.get(path, &body); r.StatusCode != want.status || body["error"] != want.err {
+			t.Errorf("%s: %d %v, want %d %q", path, r.StatusCode, body, want.status, want.err)
+		}
+	}
+	// a subdomain's DID (address version 127 off mainnet)
+	h := wire.SumHash160([]byte("sub"))
+	var body map[string]string
+	if r := f.get("/v1/dids/did:stack:v0:"+base58.CheckEncode(h[:], 127)+"-0", &body); r.StatusCode != 501 || !strings.Contains(body["error"], "ubdomain") {
+		t.Errorf("a subdomain DID: %d %v", r.StatusCode, body)
+	}
+}
+
+// The original's routes the mirror does not serve answer a JSON 501 that
+// says why.
+func TestRoutesNotServed(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{
+		"/v1/accounts/1BoatSLRHtKNngkdXEeobR76b53LETtpy/tokens", "/v1/accounts/1BoatSLRHtKNngkdXEeobR76b53LETtpy/STACKS/balance",
+		"/v1/accounts/1BoatSLRHtKNngkdXEeobR76b53LETtpy/history/3", "/v1/subdomains", "/v1/subdomains/" + strings.Repeat("ab", 32),
+		"/insight-api/addr/1BoatSLRHtKNngkdXEeobR76b53LETtpy/utxo",
+	} {
+		var body map[string]string
+		if r := f.get(path, &body); r.StatusCode != 501 || body["error"] == "" {
+			t.Errorf("%s: %d %v", path, r.StatusCode, body)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/miekg/dns"
 
@@ -49,6 +50,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // chain is a regtest btcd with a funded miner, for a mirror under test.
 type chain struct {
 	t     *testing.T
+	net   string // regtest or simnet
 	node  *testbtcd.Node
 	rpc   *rpcclient.Client
 	miner *txbuild.Key
@@ -57,11 +59,24 @@ type chain struct {
 	base  string // the mirror's API, once it runs
 }
 
-func newChain(t *testing.T) *chain {
-	n, _ := netparams.Named("regtest")
-	c := &chain{t: t, miner: txbuild.KeyFromSeed("serve test miner", n.Wire), b: &txbuild.Builder{Params: n.Wire}}
-	c.node = testbtcd.Start(t, testbtcd.Options{MiningAddr: c.miner.Address})
-	var err error
+func newChain(t *testing.T) *chain { return newChainWith(t, testbtcd.Options{}) }
+
+// newChainWith starts the chain's btcd with o (its mining address set;
+// the network is o.Net, regtest by default).
+func newChainWith(t *testing.T, o testbtcd.Options) *chain {
+	if o.Net == "" {
+		o.Net = "regtest"
+	}
+	n, err := netparams.Named(o.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &chain{t: t, net: o.Net, miner: txbuild.KeyFromSeed("serve test miner", n.Wire), b: &txbuild.Builder{Params: n.Wire}}
+	params := map[string]*chaincfg.Params{"regtest": &chaincfg.RegressionNetParams, "simnet": &chaincfg.SimNetParams}[o.Net]
+	if o.MiningAddr, err = txbuild.NodeAddress(c.miner, params); err != nil {
+		t.Fatal(err)
+	}
+	c.node = testbtcd.Start(t, o)
 	if c.rpc, err = c.node.Client(); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +96,7 @@ func newChain(t *testing.T) *chain {
 // test ends, and returns where it listens.
 func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 	t := c.t
-	cfg, err := Load([]byte(fmt.Sprintf("network: regtest\nnode: {host: %q, user: %q, pass: %q}\n", c.node.RPCAddr, c.node.User, c.node.Pass) + yaml))
+	cfg, err := Load([]byte(fmt.Sprintf("network: %s\nnode: {host: %q, user: %q, pass: %q}\n", c.net, c.node.RPCAddr, c.node.User, c.node.Pass) + yaml))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,11 +56,18 @@ type ServerOptions struct {
 // other than the plain one (escapes, extra query, dot segments), goes to
 // Fallback through net/http's interfaces. Both paths write the same
 // reply, so answers are byte-for-byte those of ServeHTTP.
+//
+// A request's context is the server's own (ended by Shutdown), never
+// fasthttp's RequestCtx: fasthttp reuses a RequestCtx once its handler
+// returns, while a context derived from it (a tier lookup's timeout) still
+// has a goroutine reading it — a data race the race detector caught.
 type Server struct {
 	api      *API
 	opts     ServerOptions
 	fallback fasthttp.RequestHandler
 	srv      *fasthttp.Server
+	base     context.Context
+	stop     context.CancelFunc
 }
 
 // NewServer returns a Server for a.
@@ -71,7 +78,12 @@ func NewServer(a *API, opts ServerOptions) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{api: a, opts: opts, fallback: fasthttpadaptor.NewFastHTTPHandler(opts.Fallback)}
+	s := &Server{api: a, opts: opts}
+	s.base, s.stop = context.WithCancel(context.Background())
+	fallback := opts.Fallback
+	s.fallback = fasthttpadaptor.NewFastHTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fallback.ServeHTTP(w, r.WithContext(s.base))
+	}))
 	s.srv = &fasthttp.Server{
 		Handler:                      s.handle,
 		ErrorHandler:                 requestError,
@@ -101,6 +113,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown stops accepting, closes idle connections and waits for the
 // requests in flight until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.stop() // the requests in flight are done, or ctx ended
 	return s.srv.ShutdownWithContext(ctx)
 }
 
@@ -127,11 +140,11 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	var rep reply
 	switch route {
 	case routeZonefile:
-		rep = s.api.zonefileReply(ctx, arg, ifNoneMatch)
+		rep = s.api.zonefileReply(s.base, arg, ifNoneMatch)
 	case routeNameZonefile:
-		rep = s.api.nameZonefileReply(ctx, arg, raw, ifNoneMatch)
+		rep = s.api.nameZonefileReply(s.base, arg, raw, ifNoneMatch)
 	default:
-		rep = s.api.nameReply(ctx, arg, ifNoneMatch)
+		rep = s.api.nameReply(s.base, arg, ifNoneMatch)
 	}
 	writeFast(ctx, rep)
 	if s.opts.Observe != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/btcsuite/btcd/rpcclient"
@@ -173,6 +174,10 @@ ready: {max_lag: 1, max_missing: 0}
 	if err != nil {
 		return err
 	}
+	// /readyz answers 200 only once the names are seeded (and synced and
+	// crawled): a script waiting on it sees the devnet up.
+	var seeded atomic.Bool
+	seeded.Store(len(st.Seeded) > 0)
 	mctx, stopMirror := context.WithCancel(ctx)
 	defer stopMirror()
 	addrs := make(chan daemon.Addrs, 1)
@@ -180,7 +185,13 @@ ready: {max_lag: 1, max_missing: 0}
 	go func() {
 		mirrorDone <- daemon.Run(mctx, cfg, daemon.Options{Version: o.Version, Builtins: o.Builtins, Self: o.Self, DriverEnv: o.DriverEnv, Logger: o.Logger,
 			Whitelist: func(ctx context.Context, db *namedb.DB) { swarm.follow(ctx, db, o.Logger) },
-			Started:   func(a daemon.Addrs) { addrs <- a }})
+			Ready: func() (bool, string) {
+				if !seeded.Load() {
+					return false, "the devnet is registering its names"
+				}
+				return true, ""
+			},
+			Started: func(a daemon.Addrs) { addrs <- a }})
 	}()
 	var a daemon.Addrs
 	select {
@@ -211,6 +222,7 @@ ready: {max_lag: 1, max_missing: 0}
 		if err := st.save(o.Data); err != nil {
 			return err
 		}
+		seeded.Store(true)
 	}
 	if err := api.waitReady(ctx, p); err != nil {
 		return err

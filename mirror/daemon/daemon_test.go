@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +58,7 @@ type chain struct {
 	b     *txbuild.Builder
 	send  *txbuild.Sender
 	base  string // the mirror's API, once it runs
+	ready func() (bool, string)
 }
 
 func newChain(t *testing.T) *chain { return newChainWith(t, testbtcd.Options{}) }
@@ -104,7 +106,7 @@ func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 	addrs := make(chan Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, cfg, Options{Version: "test", Builtins: builtins, Started: func(a Addrs) { addrs <- a }})
+		done <- Run(ctx, cfg, Options{Version: "test", Builtins: builtins, Ready: c.ready, Started: func(a Addrs) { addrs <- a }})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -117,6 +119,7 @@ func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 		c.base = "http://" + a.HTTP
 		return a
 	case err := <-done:
+		done <- nil // for the cleanup, which waits for Run
 		t.Fatalf("serve: %v", err)
 	}
 	return Addrs{}
@@ -258,5 +261,34 @@ func TestConfig(t *testing.T) {
 		if _, err := Load([]byte(tc.yaml)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want an error naming %s", tc.yaml, err, tc.want)
 		}
+	}
+}
+
+// A caller's condition of readiness (Options.Ready, a devnet's seeding)
+// holds /readyz at 503 with its reason until it is met.
+func TestReadyCondition(t *testing.T) {
+	c := newChain(t)
+	var met atomic.Bool
+	c.ready = func() (bool, string) {
+		if !met.Load() {
+			return false, "seeding"
+		}
+		return true, ""
+	}
+	c.serve(fmt.Sprintf(`
+data: %s
+http: {listen: "127.0.0.1:0"}
+dns: {listen: "127.0.0.1:0"}
+drivers:
+  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
+`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	c.mine() // synced: only the condition is unmet
+	var why map[string]string
+	if code := getJSON(t, c.base+"/readyz", &why); code != 503 || why["reason"] != "seeding" {
+		t.Errorf("readyz before the condition: %d %v", code, why)
+	}
+	met.Store(true)
+	if code := getJSON(t, c.base+"/readyz", &why); code != 200 {
+		t.Errorf("readyz after the condition: %d %v", code, why)
 	}
 }

@@ -19,8 +19,6 @@ import (
 	"github.com/zonemirror/zonemirror/internal/nodepkg"
 	"github.com/zonemirror/zonemirror/internal/testbtcd"
 	"github.com/zonemirror/zonemirror/namedb/wire"
-	"github.com/zonemirror/zonemirror/plugins"
-	"github.com/zonemirror/zonemirror/plugins/disk"
 )
 
 // jsClient is the original's client, blockstack.js 19.3.0, running under
@@ -146,13 +144,7 @@ func TestBlockstackJS(t *testing.T) {
 	// on simnet, the devnet's network, where the client first failed; the
 	// client's coins come from btcd's address index
 	c := newChainWith(t, testbtcd.Options{Net: "simnet", AddrIndex: true})
-	c.serve(fmt.Sprintf(`
-data: %s
-http: {listen: "127.0.0.1:0"}
-dns: {listen: "127.0.0.1:0"}
-drivers:
-  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
-`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	c.serveDisk()
 
 	p := wire.TestnetParams
 	payer, reveal, alice, bob := txbuild.KeyFromSeed("js payer", p), txbuild.KeyFromSeed("js reveal", p), txbuild.KeyFromSeed("js alice", p), txbuild.KeyFromSeed("js bob", p)

@@ -125,6 +125,18 @@ func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 	return Addrs{}
 }
 
+// serveDisk serves with one in-process disk tier, on ports of its own.
+func (c *chain) serveDisk() Addrs {
+	t := c.t
+	return c.serve(fmt.Sprintf(`
+data: %s
+http: {listen: "127.0.0.1:0"}
+dns: {listen: "127.0.0.1:0"}
+drivers:
+  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
+`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+}
+
 func (c *chain) consensusHash() wire.Hash128 {
 	var v map[string]string
 	getJSON(c.t, c.base+"/v1/blockchains/bitcoin/consensus", &v)
@@ -188,13 +200,7 @@ func (c *chain) metrics() string {
 // HTTP and DNS, readiness and metrics.
 func TestServeFromYAML(t *testing.T) {
 	c := newChain(t)
-	a := c.serve(fmt.Sprintf(`
-data: %s
-http: {listen: "127.0.0.1:0"}
-dns: {listen: "127.0.0.1:0"}
-drivers:
-  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
-`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	a := c.serveDisk()
 	waitFor(t, "readiness", func() bool { return getJSON(t, c.base+"/readyz", nil) == 200 })
 
 	zonefile := []byte("$ORIGIN me.serve\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/me\"\n")
@@ -275,13 +281,7 @@ func TestReadyCondition(t *testing.T) {
 		}
 		return true, ""
 	}
-	c.serve(fmt.Sprintf(`
-data: %s
-http: {listen: "127.0.0.1:0"}
-dns: {listen: "127.0.0.1:0"}
-drivers:
-  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
-`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	c.serveDisk()
 	c.mine() // synced: only the condition is unmet
 	var why map[string]string
 	if code := getJSON(t, c.base+"/readyz", &why); code != 503 || why["reason"] != "seeding" {

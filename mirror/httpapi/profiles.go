@@ -106,16 +106,7 @@ func (a *API) user(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, fmt.Sprintf("Name %s is not yet expired, but is in the renewal grace period.", name))
 		return
 	}
-	src, err := a.profileSource(r.Context(), info.Record, name)
-	if err != nil {
-		writeError(w, 500, err.Error())
-		return
-	}
-	if src.err != "" {
-		writeSourceError(w, src)
-		return
-	}
-	writeNotFetched(w, "the profile of "+name, src)
+	a.answerProfile(w, r, info.Record, name, "the profile of "+name)
 }
 
 // didPattern is the original's parse_DID: an address of 25 to 35
@@ -166,16 +157,22 @@ func (a *API) did(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, "Failed to get DID record: DID does not resolve to an existing name")
 		return
 	}
-	src, err := a.profileSource(r.Context(), rec, did)
-	if err != nil {
+	a.answerProfile(w, r, rec, did, "the public key and document of "+did+" ("+rec.Name+")")
+}
+
+// answerProfile takes the steps from rec to its zone file's URIs and
+// answers the original's 404 for a failed one, else the 501 with the URIs
+// to fetch what the original fetched.
+func (a *API) answerProfile(w http.ResponseWriter, r *http.Request, rec *namedb.NameRecord, who, what string) {
+	src, err := a.profileSource(r.Context(), rec, who)
+	switch {
+	case err != nil:
 		writeError(w, 500, err.Error())
-		return
-	}
-	if src.err != "" {
+	case src.err != "":
 		writeSourceError(w, src)
-		return
+	default:
+		writeNotFetched(w, what, src)
 	}
-	writeNotFetched(w, "the public key and document of "+did+" ("+rec.Name+")", src)
 }
 
 // notServed answers a route of the original's that the mirror does not

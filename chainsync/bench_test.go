@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/zonemirror/zonemirror/chainsync/txbuild"
 	"github.com/zonemirror/zonemirror/internal/testbtcd"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
-	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // The sync benchmark runs over a simnet chain of 2,000+ blocks carrying
@@ -27,9 +27,17 @@ import (
 const benchChainVersion = "v1"
 
 func benchNet() *netparams.Network {
-	n := testNet()
-	n.Wire = wire.SimnetParams
-	return n
+	return testNet()
+}
+
+// simnetAddress is key's address as btcd's simnet takes it (the chain
+// records the testnet form).
+func simnetAddress(t testing.TB, key *txbuild.Key) string {
+	a, err := txbuild.NodeAddress(key, &chaincfg.SimNetParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 type benchMeta struct {
@@ -55,13 +63,13 @@ func benchChain(b *testing.B) (*testbtcd.Node, benchMeta) {
 		if err := json.Unmarshal(raw, &m); err != nil {
 			b.Fatal(err)
 		}
-		node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: miner.Address})
+		node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: simnetAddress(b, miner)})
 		return node, m
 	}
 	b.Logf("building the benchmark chain in %s (once)", dir)
 	os.RemoveAll(dir)
 	start := time.Now()
-	node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: miner.Address})
+	node := testbtcd.Start(b, testbtcd.Options{Net: "simnet", Dir: dir, MiningAddr: simnetAddress(b, miner)})
 	c := startTestChain(b, benchNet(), miner, node)
 	names := c.buildNames("bench", 670, 10)
 	tip, _ := c.db.Tip()

@@ -69,7 +69,7 @@ func TestNodeDownAndBack(t *testing.T) {
 	ctx := context.Background()
 	n := benchNet() // simnet keeps its chain when btcd restarts
 	miner := txbuild.KeyFromSeed("miner down", n.Wire)
-	node := testbtcd.Start(t, testbtcd.Options{Net: "simnet", MiningAddr: miner.Address})
+	node := testbtcd.Start(t, testbtcd.Options{Net: "simnet", MiningAddr: simnetAddress(t, miner)})
 	rpc, err := node.Client()
 	if err != nil {
 		t.Fatal(err)

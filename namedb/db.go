@@ -22,7 +22,14 @@ import (
 // every change of the rules that makes an existing database's state wrong.
 // 7: the rules follow blockstack-core v21.0.0.5 where an audit found them
 // parting (PROTOCOL.md, revision of 2026-12-03); the preorder-hash index.
-const schemaVersion = 7
+// 8: every network but mainnet records the testnet address versions
+// (0x6f/0xc4), as the original did; a mainnet database of format 7 has the
+// same contents and is marked format 8 in place.
+const schemaVersion = 8
+
+// sameOnMainnet is the last format whose mainnet databases are the same
+// as this format's.
+const sameOnMainnet = 7
 
 // ErrFormat is wrapped by the error Open returns for a database written by
 // another version of zonemirror (a *FormatError says which).
@@ -157,7 +164,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	if err != nil {
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
 	}
-	ferr, err := checkFormat(kv, path)
+	ferr, err := checkFormat(kv, path, n)
 	if err != nil {
 		kv.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
@@ -247,8 +254,9 @@ func (db *DB) scan(prefix, start []byte, f func(k, v []byte) (bool, error)) erro
 }
 
 // checkFormat returns a *FormatError unless the store is empty or of this
-// format; err is for failures to read it.
-func checkFormat(kv *pebble.DB, path string) (*FormatError, error) {
+// format (a mainnet store of a format with the same mainnet contents is
+// marked with this format); err is for failures to read or mark it.
+func checkFormat(kv *pebble.DB, path string, n *netparams.Network) (*FormatError, error) {
 	v, closer, err := kv.Get(metaKey(metaSchema))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, nil // a new database (init writes the format)
@@ -256,8 +264,14 @@ func checkFormat(kv *pebble.DB, path string) (*FormatError, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the format: %w", err)
 	}
-	defer closer.Close()
 	have, err := strconv.Atoi(string(v))
+	closer.Close()
+	if err == nil && have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams {
+		if err := kv.Set(metaKey(metaSchema), []byte(strconv.Itoa(schemaVersion)), pebble.Sync); err != nil {
+			return nil, fmt.Errorf("mark format %d: %w", schemaVersion, err)
+		}
+		return nil, nil
+	}
 	if err != nil || have != schemaVersion {
 		return &FormatError{Path: path, Have: have, Want: schemaVersion}, nil
 	}

@@ -192,7 +192,7 @@ func BenchmarkApplyEmptyBlock(b *testing.B) {
 func TestOpenOldFormat(t *testing.T) {
 	ctx := context.Background()
 	n := netparams.Devnet()
-	for _, have := range []int{6, schemaVersion + 1} {
+	for _, have := range []int{6, sameOnMainnet, schemaVersion + 1} {
 		db, path := openTemp(t, n)
 		for h := int64(1); h <= 5; h++ {
 			if _, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
@@ -239,5 +239,33 @@ func TestOpenOldFormat(t *testing.T) {
 			t.Errorf("WithResync deleted a database of this format (tip %d)", tip)
 		}
 		db4.Close()
+	}
+}
+
+// A mainnet database of format 7 holds what format 8 holds (format 8
+// changed only the address versions of other networks): it opens as it
+// is, and is marked format 8.
+func TestOpenFormatSameOnMainnet(t *testing.T) {
+	ctx := context.Background()
+	n := netparams.Mainnet()
+	db, path := openTemp(t, n)
+	h := n.FirstBlock
+	if _, err := db.ApplyBlock(ctx, Block{Height: h, Hash: blockHash(h)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.kv.Set(metaKey(metaSchema), []byte(fmt.Sprint(sameOnMainnet)), nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(ctx, path, n)
+	if err != nil {
+		t.Fatalf("a mainnet database of format %d: %v", sameOnMainnet, err)
+	}
+	defer db.Close()
+	if tip, _ := db.Tip(); tip != h {
+		t.Errorf("tip %d, want %d", tip, h)
+	}
+	if v, _, _ := db.get(metaKey(metaSchema)); string(v) != fmt.Sprint(schemaVersion) {
+		t.Errorf("format %s after opening, want %d", v, schemaVersion)
 	}
 }

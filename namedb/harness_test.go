@@ -54,6 +54,7 @@ type tb interface {
 type chain struct {
 	t       tb
 	db      *DB
+	dir     string // the database's folder
 	net     *netparams.Network
 	pending []BlockOp
 	last    *BlockResult
@@ -70,8 +71,8 @@ func testNet() *netparams.Network {
 }
 
 func newChain(t testing.TB, n *netparams.Network) *chain {
-	db, _ := openTemp(t, n)
-	return &chain{t: t, db: db, net: n}
+	db, dir := openTemp(t, n)
+	return &chain{t: t, db: db, dir: dir, net: n}
 }
 
 // minePending is mine without the helper bookkeeping of expectations.

@@ -3,6 +3,7 @@ package namedb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -111,7 +112,9 @@ func (db *DB) liveList(namespaceID string) []string {
 	db.mu.RLock()
 	gen := db.gen
 	db.memo.mu.Lock()
-	if db.memo.gen != gen {
+	if db.memo.gen != gen || db.memo.lists == nil {
+		// a new generation; or the first list of a process that has
+		// committed nothing yet (generation 0)
 		db.memo.gen, db.memo.lists = gen, map[string][]string{}
 	}
 	list, ok := db.memo.lists[namespaceID]
@@ -354,6 +357,66 @@ func (db *DB) NamePrice(name string) (netparams.Price, error) {
 		return netparams.Price{}, fmt.Errorf("namespace %s does not exist", nsID)
 	}
 	return netparams.NamePrice(db.net, db.net.EpochAt(tip+1), priceFunction(ns.Namespace), label), nil
+}
+
+// Cost is a price as the original's API answered it (blockstackd's
+// get_name_cost and get_namespace_cost): the price in the epoch of the last
+// processed block, rounded up to an integer, in Units "BTC" (satoshis) or
+// "STACKS" (µSTX).
+type Cost struct {
+	Amount int64
+	Units  string
+}
+
+// The units of a Cost.
+const (
+	UnitsBTC    = "BTC"
+	UnitsStacks = "STACKS"
+)
+
+// ErrNoNamespace is returned for the price of a name whose namespace is
+// neither ready nor revealed (and its reveal still open).
+var ErrNoNamespace = errors.New("no such namespace")
+
+// NameCost is the original's answer to the price of a name: at the last
+// processed block, in a ready namespace or one revealed and not yet
+// expired (so that names can be priced while they are imported).
+func (db *DB) NameCost(name string) (Cost, error) {
+	label, nsID, err := wire.SplitName(name)
+	if err != nil {
+		return Cost{}, err
+	}
+	tip, namespaces := db.view()
+	ns := namespaces[nsID]
+	if ns == nil || !ns.Ready && !(ns.RevealBlock <= tip && tip < ns.RevealBlock+db.net.NamespaceRevealExpire) {
+		return Cost{}, fmt.Errorf("namespace %s: %w", nsID, ErrNoNamespace)
+	}
+	units := UnitsBTC
+	if ns.Version == wire.NamespaceVersionPayWithStacks {
+		units = UnitsStacks
+	}
+	p := netparams.NamePrice(db.net, db.net.EpochAt(tip), priceFunction(ns.Namespace), label)
+	return Cost{Amount: p.Ceil(), Units: units}, nil
+}
+
+// NamespaceCost is the original's answer to the price of a namespace: at
+// the last processed block, in satoshis before epoch 4 and µSTX from it
+// (whether or not the namespace exists, as the original answered).
+func (db *DB) NamespaceCost(id string) (Cost, error) {
+	if err := wire.CheckNamespaceID(id); err != nil {
+		return Cost{}, err
+	}
+	tip, _ := db.view()
+	e := db.net.EpochAt(tip)
+	p, ok := netparams.NamespacePrice(e, id)
+	if !ok {
+		return Cost{}, fmt.Errorf("namespace %s has no price", id)
+	}
+	c := Cost{Amount: p, Units: UnitsBTC}
+	if e.IntegerPrices() {
+		c.Units = UnitsStacks
+	}
+	return c, nil
 }
 
 // NamespacePrice is the price of namespace id in the next block.

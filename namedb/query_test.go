@@ -293,3 +293,31 @@ func TestNameDID(t *testing.T) {
 		t.Errorf("x.imp: %s, want bob's second creation", got)
 	}
 }
+
+// A database opened on existing blocks answers the name lists before it
+// commits a block of its own (generation 0): the devnet's resumed mirror
+// answered GET /v1/names?page=0 with a panic ("assignment to entry in nil
+// map") until its first new block.
+func TestNameListsBeforeTheFirstCommit(t *testing.T) {
+	ctx := context.Background()
+	n := testNet()
+	c := newChain(t, n)
+	p := c.net.Wire
+	creator, launcher, alice := newActor(p, "creator"), newActor(p, "launcher"), newActor(p, "alice")
+	c.launch(creator, launcher, "test", 100)
+	c.claim(alice, "foo.test")
+	dir := c.dir
+	c.db.Close()
+	db, err := Open(ctx, dir, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	names, err := db.AllNames(ctx, 0, 100, false)
+	if err != nil || !slices.Equal(names, []string{"foo.test"}) {
+		t.Fatalf("names %v, %v", names, err)
+	}
+	if k, err := db.NameCount(ctx, "test"); err != nil || k != 1 {
+		t.Fatalf("count %d, %v", k, err)
+	}
+}

@@ -3,6 +3,7 @@ package namedb
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -82,4 +83,61 @@ func (db *DB) NameDID(_ context.Context, name string) (string, bool, error) {
 		return "", false, fmt.Errorf("DID of %s: %w", name, err)
 	}
 	return fmt.Sprintf("did:stack:v0:%s-%d", addr, index), true, nil
+}
+
+// NameOfDID is the original's get_DID_name, the reverse of NameDID: the
+// name that addr created index-th (from 0, in chain order) and its record
+// after the last operation of the life that creation began, which ends
+// where the name is preordered again. nil when addr created fewer names,
+// or when the name was revoked in that life.
+func (db *DB) NameOfDID(_ context.Context, addr string, index int) (*NameRecord, error) {
+	if index < 0 {
+		return nil, nil
+	}
+	var name string
+	var from []byte
+	n := 0
+	prefix := creationPrefix(addr)
+	err := db.scan(prefix, nil, func(k, v []byte) (bool, error) {
+		if n < index {
+			n++
+			return true, nil
+		}
+		if len(k) != len(prefix)+12 {
+			return false, corrupt("creation", k)
+		}
+		name = string(v)
+		from = historyKey(name, int64(beUint(k[len(prefix):len(prefix)+8])), int(beUint(k[len(prefix)+8:])))
+		return false, nil
+	})
+	if err != nil || name == "" {
+		return nil, err
+	}
+	var last *NameRecord
+	revoked := false
+	err = db.scan(historyPrefix(name), from, func(k, v []byte) (bool, error) {
+		if len(v) < 1 {
+			return false, corrupt("history row", k)
+		}
+		if v[0] != 1 {
+			return false, nil // a preorder: the name's next life
+		}
+		s := &storedName{NameRecord: &NameRecord{}}
+		if err := json.Unmarshal(v[1:], s); err != nil {
+			return false, fmt.Errorf("%w: history row %q: %v", errCorrupt, k, err)
+		}
+		if s.Revoked {
+			revoked = true
+			return false, nil
+		}
+		last = s.NameRecord
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("name of did:stack:v0:%s-%d: %w", addr, index, err)
+	}
+	if revoked {
+		return nil, nil
+	}
+	return last, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 	btcwire "github.com/btcsuite/btcd/wire/v2"
+	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
 // NodeCoins returns the spendable outputs of key's address that a btcd
@@ -18,9 +19,9 @@ import (
 // spent already and the coinbases not yet mature (gettxout). chain gives
 // btcd's address format and coinbase maturity.
 func NodeCoins(ctx context.Context, rpc *rpcclient.Client, key *Key, chain *chaincfg.Params) ([]Coin, error) {
-	addr, err := address.DecodeAddress(key.Address, chain)
+	addr, err := nodeAddress(key, chain)
 	if err != nil {
-		return nil, fmt.Errorf("coins of %s: %w", key.Address, err)
+		return nil, err
 	}
 	var coins []Coin
 	seen := map[btcwire.OutPoint]bool{}
@@ -62,6 +63,26 @@ func NodeCoins(ctx context.Context, rpc *rpcclient.Client, key *Key, chain *chai
 		}
 	}
 	return coins, nil
+}
+
+// NodeAddress is key's p2pkh address in btcd's own form for chain, for
+// what is said to btcd itself (its --miningaddr): a devnet records the
+// testnet form (0x6f) while btcd's simnet wants its own (0x3f).
+func NodeAddress(key *Key, chain *chaincfg.Params) (string, error) {
+	addr, err := nodeAddress(key, chain)
+	if err != nil {
+		return "", err
+	}
+	return addr.EncodeAddress(), nil
+}
+
+func nodeAddress(key *Key, chain *chaincfg.Params) (*address.AddressPubKeyHash, error) {
+	h := wire.SumHash160(key.Pub)
+	addr, err := address.NewAddressPubKeyHash(h[:], chain)
+	if err != nil {
+		return nil, fmt.Errorf("node address of %s: %w", key.Address, err)
+	}
+	return addr, nil
 }
 
 // isNoTransactions reports btcd's answer for an address it has no

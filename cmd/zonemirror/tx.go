@@ -187,7 +187,7 @@ func (e *txEnv) checkPrice(ctx context.Context, name string, namespace bool, fee
 	} else {
 		var p netparams.Price
 		p, err = db.NamePrice(name)
-		price = p.Satoshis()
+		price = p.Ceil()
 	}
 	if err != nil {
 		return fmt.Errorf("price of %s: %w", name, err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/btcsuite/btcd/rpcclient"
@@ -120,8 +121,12 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 
+	miningAddr, err := txbuild.NodeAddress(wallet, chainParams())
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
 	done := p.step("starting btcd (simnet, pinned in tools/go.mod; the first build takes a minute)")
-	node, err := testbtcd.Launch(ctx, testbtcd.Options{Net: "simnet", Dir: filepath.Join(o.Data, "btcd"), MiningAddr: wallet.Address,
+	node, err := testbtcd.Launch(ctx, testbtcd.Options{Net: "simnet", Dir: filepath.Join(o.Data, "btcd"), MiningAddr: miningAddr,
 		AddrIndex: true, User: st.RPCUser, Pass: st.RPCPass})
 	if err != nil {
 		return fmt.Errorf("devnet: %w", err)
@@ -169,6 +174,10 @@ ready: {max_lag: 1, max_missing: 0}
 	if err != nil {
 		return err
 	}
+	// /readyz answers 200 only once the names are seeded (and synced and
+	// crawled): a script waiting on it sees the devnet up.
+	var seeded atomic.Bool
+	seeded.Store(len(st.Seeded) > 0)
 	mctx, stopMirror := context.WithCancel(ctx)
 	defer stopMirror()
 	addrs := make(chan daemon.Addrs, 1)
@@ -176,7 +185,13 @@ ready: {max_lag: 1, max_missing: 0}
 	go func() {
 		mirrorDone <- daemon.Run(mctx, cfg, daemon.Options{Version: o.Version, Builtins: o.Builtins, Self: o.Self, DriverEnv: o.DriverEnv, Logger: o.Logger,
 			Whitelist: func(ctx context.Context, db *namedb.DB) { swarm.follow(ctx, db, o.Logger) },
-			Started:   func(a daemon.Addrs) { addrs <- a }})
+			Ready: func() (bool, string) {
+				if !seeded.Load() {
+					return false, "the devnet is registering its names"
+				}
+				return true, ""
+			},
+			Started: func(a daemon.Addrs) { addrs <- a }})
 	}()
 	var a daemon.Addrs
 	select {
@@ -207,6 +222,7 @@ ready: {max_lag: 1, max_missing: 0}
 		if err := st.save(o.Data); err != nil {
 			return err
 		}
+		seeded.Store(true)
 	}
 	if err := api.waitReady(ctx, p); err != nil {
 		return err

@@ -3,9 +3,12 @@ package devnet
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +17,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/zonemirror/zonemirror/internal/realdata"
-	"github.com/zonemirror/zonemirror/mirror/dnsserver"
+	"github.com/zonemirror/zonemirror/mirror/zonefile"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/dht"
@@ -49,8 +52,27 @@ func start(t *testing.T, data string, names int) *devnet {
 		done <- Run(ctx, Options{Data: data, Names: names, HTTP: "127.0.0.1:0", DNS: "127.0.0.1:0", Out: &out,
 			Builtins: builtins, Self: ho.Self, DriverEnv: ho.Env, Up: func(i Info) { up <- i }})
 	}()
+	// While it sets up, /readyz answers 200 only with every name there: a
+	// script waiting on it sees the devnet up.
+	early := make(chan string, 1)
+	watching, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchReadiness(watching, data, names, early)
+	}()
+	defer func() { stopWatch(); <-watched }()
 	select {
 	case i := <-up:
+		stopWatch()
+		<-watched
+		select {
+		case msg := <-early:
+			cancel()
+			<-done
+			t.Fatal(msg)
+		default:
+		}
 		return &devnet{info: i, cancel: cancel, done: done}
 	case err := <-done:
 		cancel()
@@ -60,6 +82,43 @@ func start(t *testing.T, data string, names int) *devnet {
 		t.Fatalf("devnet not up in 5 minutes\n%s", out.String())
 	}
 	return nil
+}
+
+// watchReadiness polls the devnet's /readyz (from running.json, written
+// before the names are seeded) until ctx ends, and reports a 200 answered
+// while fewer than names names exist.
+func watchReadiness(ctx context.Context, data string, names int, early chan<- string) {
+	var base string
+	for ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+		if base == "" {
+			var r running
+			b, err := os.ReadFile(filepath.Join(data, "running.json"))
+			if err != nil || json.Unmarshal(b, &r) != nil || r.HTTP == "" {
+				continue
+			}
+			base = "http://" + r.HTTP
+		}
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			continue
+		}
+		var list []string
+		resp, err = http.Get(base + "/v1/names?page=0")
+		if err != nil {
+			continue
+		}
+		err = json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		if err == nil && len(list) < names {
+			early <- fmt.Sprintf("/readyz answered 200 with %d of the %d names registered", len(list), names)
+			return
+		}
+	}
 }
 
 func (d *devnet) stop(t *testing.T) {
@@ -97,16 +156,16 @@ func httpGet(t *testing.T, url string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-// resolves checks that name answers over HTTP with exactly zonefile and
+// resolves checks that name answers over HTTP with exactly zf and
 // over DNS with its first record.
-func resolves(t *testing.T, d *devnet, name string, zonefile []byte) {
+func resolves(t *testing.T, d *devnet, name string, zf []byte) {
 	t.Helper()
 	code, body := httpGet(t, "http://"+d.info.HTTP+"/v1/names/"+name+"/zonefile?raw=1")
-	if code != 200 || !bytes.Equal(body, zonefile) {
+	if code != 200 || !bytes.Equal(body, zf) {
 		t.Errorf("%s over HTTP: %d %q", name, code, body)
 		return
 	}
-	rrs := dnsserver.Parse(name, zonefile, 3600)
+	rrs := zonefile.Parse(name, zf, 3600)
 	if len(rrs) == 0 {
 		return // a zone file without DNS records (it is still served over HTTP)
 	}

@@ -69,7 +69,7 @@ func TestSecondDevnetOnOneFolderRefuses(t *testing.T) {
 // A folder made by another zonemirror format is not resumed: the devnet
 // says so and how to start over, before it starts anything.
 func TestOldFolderRefuses(t *testing.T) {
-	for _, state := range []string{`{"wallet":"x","rpc_user":"devnet","rpc_pass":"p"}`, `{"format":99,"wallet":"x"}`} {
+	for _, state := range []string{`{"wallet":"x","rpc_user":"devnet","rpc_pass":"p"}`, `{"format":2,"wallet":"x"}`, `{"format":99,"wallet":"x"}`} {
 		data := t.TempDir()
 		if err := os.WriteFile(filepath.Join(data, "state.json"), []byte(state), 0o600); err != nil {
 			t.Fatal(err)

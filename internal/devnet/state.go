@@ -20,8 +20,9 @@ import (
 // folderFormat is the format of a devnet folder: bumped whenever what a
 // folder holds (its name database above all) would be wrong under this
 // zonemirror. 2: the name database of format 7 (rules fixed to follow
-// blockstack-core v21.0.0.5).
-const folderFormat = 2
+// blockstack-core v21.0.0.5). 3: records, preorder hashes and answers in
+// the testnet address form (m…/n…/2…), as the original's, not simnet's.
+const folderFormat = 3
 
 // state is what a devnet keeps across starts (DATA/state.json).
 type state struct {

@@ -279,12 +279,11 @@ func (w *W) isSegwit() bool { return w.kind == p2shP2WPKH || w.kind == p2shP2WSH
 // AddrReencode is the original's addr_reencode / virtualchain
 // address_reencode: a mainnet address given in a scenario, in testnet form.
 func AddrReencode(addr string) string {
-	for _, p := range []wire.Params{wire.MainnetParams, wire.TestnetParams} {
-		if s, err := p.ScriptForAddress(addr); err == nil {
-			return wire.TestnetParams.Address(s)
-		}
+	a, err := wire.TestnetParams.Reencode(addr)
+	if err != nil {
+		panic(fmt.Sprintf("scenario: %v", err))
 	}
-	panic(fmt.Sprintf("scenario: %q is not a p2pkh or p2sh address", addr))
+	return a
 }
 
 // PaymentScript is virtualchain.make_payment_script: the output script of

@@ -51,6 +51,10 @@ type Options struct {
 	// Started, when set, is called once everything listens, with the
 	// addresses (useful with port 0).
 	Started func(Addrs)
+	// Ready, when set, is a condition of readiness of the caller's, asked
+	// before the mirror's own (a devnet is not ready until its names are
+	// seeded): /readyz answers 503 with its reason while it is false.
+	Ready func() (bool, string)
 	// Logger receives the logs; the default is slog.Default().
 	Logger *slog.Logger
 }
@@ -165,6 +169,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	reg := prometheus.NewRegistry()
 	met := newMetrics(reg, db, syncer, store, m, drivers, crawl)
 	ready := func() (bool, string) {
+		if opts.Ready != nil {
+			if ok, why := opts.Ready(); !ok {
+				return false, why
+			}
+		}
 		if ok, why := readiness(syncer.Status(), cfg.Ready); !ok || crawl == nil {
 			return ok, why
 		}

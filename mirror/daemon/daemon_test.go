@@ -8,9 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/miekg/dns"
 
@@ -49,19 +51,34 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // chain is a regtest btcd with a funded miner, for a mirror under test.
 type chain struct {
 	t     *testing.T
+	net   string // regtest or simnet
 	node  *testbtcd.Node
 	rpc   *rpcclient.Client
 	miner *txbuild.Key
 	b     *txbuild.Builder
 	send  *txbuild.Sender
 	base  string // the mirror's API, once it runs
+	ready func() (bool, string)
 }
 
-func newChain(t *testing.T) *chain {
-	n, _ := netparams.Named("regtest")
-	c := &chain{t: t, miner: txbuild.KeyFromSeed("serve test miner", n.Wire), b: &txbuild.Builder{Params: n.Wire}}
-	c.node = testbtcd.Start(t, testbtcd.Options{MiningAddr: c.miner.Address})
-	var err error
+func newChain(t *testing.T) *chain { return newChainWith(t, testbtcd.Options{}) }
+
+// newChainWith starts the chain's btcd with o (its mining address set;
+// the network is o.Net, regtest by default).
+func newChainWith(t *testing.T, o testbtcd.Options) *chain {
+	if o.Net == "" {
+		o.Net = "regtest"
+	}
+	n, err := netparams.Named(o.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &chain{t: t, net: o.Net, miner: txbuild.KeyFromSeed("serve test miner", n.Wire), b: &txbuild.Builder{Params: n.Wire}}
+	params := map[string]*chaincfg.Params{"regtest": &chaincfg.RegressionNetParams, "simnet": &chaincfg.SimNetParams}[o.Net]
+	if o.MiningAddr, err = txbuild.NodeAddress(c.miner, params); err != nil {
+		t.Fatal(err)
+	}
+	c.node = testbtcd.Start(t, o)
 	if c.rpc, err = c.node.Client(); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +98,7 @@ func newChain(t *testing.T) *chain {
 // test ends, and returns where it listens.
 func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 	t := c.t
-	cfg, err := Load([]byte(fmt.Sprintf("network: regtest\nnode: {host: %q, user: %q, pass: %q}\n", c.node.RPCAddr, c.node.User, c.node.Pass) + yaml))
+	cfg, err := Load([]byte(fmt.Sprintf("network: %s\nnode: {host: %q, user: %q, pass: %q}\n", c.net, c.node.RPCAddr, c.node.User, c.node.Pass) + yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +106,7 @@ func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 	addrs := make(chan Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, cfg, Options{Version: "test", Builtins: builtins, Started: func(a Addrs) { addrs <- a }})
+		done <- Run(ctx, cfg, Options{Version: "test", Builtins: builtins, Ready: c.ready, Started: func(a Addrs) { addrs <- a }})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -102,9 +119,22 @@ func (c *chain) serve(yaml string, builtins map[string]plugins.OpenFunc) Addrs {
 		c.base = "http://" + a.HTTP
 		return a
 	case err := <-done:
+		done <- nil // for the cleanup, which waits for Run
 		t.Fatalf("serve: %v", err)
 	}
 	return Addrs{}
+}
+
+// serveDisk serves with one in-process disk tier, on ports of its own.
+func (c *chain) serveDisk() Addrs {
+	t := c.t
+	return c.serve(fmt.Sprintf(`
+data: %s
+http: {listen: "127.0.0.1:0"}
+dns: {listen: "127.0.0.1:0"}
+drivers:
+  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
+`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
 }
 
 func (c *chain) consensusHash() wire.Hash128 {
@@ -170,13 +200,7 @@ func (c *chain) metrics() string {
 // HTTP and DNS, readiness and metrics.
 func TestServeFromYAML(t *testing.T) {
 	c := newChain(t)
-	a := c.serve(fmt.Sprintf(`
-data: %s
-http: {listen: "127.0.0.1:0"}
-dns: {listen: "127.0.0.1:0"}
-drivers:
-  - {name: local, driver: disk, in_process: true, config: {dir: %q}}
-`, t.TempDir(), t.TempDir()), map[string]plugins.OpenFunc{"disk": disk.Open})
+	a := c.serveDisk()
 	waitFor(t, "readiness", func() bool { return getJSON(t, c.base+"/readyz", nil) == 200 })
 
 	zonefile := []byte("$ORIGIN me.serve\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://example.com/me\"\n")
@@ -243,5 +267,28 @@ func TestConfig(t *testing.T) {
 		if _, err := Load([]byte(tc.yaml)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want an error naming %s", tc.yaml, err, tc.want)
 		}
+	}
+}
+
+// A caller's condition of readiness (Options.Ready, a devnet's seeding)
+// holds /readyz at 503 with its reason until it is met.
+func TestReadyCondition(t *testing.T) {
+	c := newChain(t)
+	var met atomic.Bool
+	c.ready = func() (bool, string) {
+		if !met.Load() {
+			return false, "seeding"
+		}
+		return true, ""
+	}
+	c.serveDisk()
+	c.mine() // synced: only the condition is unmet
+	var why map[string]string
+	if code := getJSON(t, c.base+"/readyz", &why); code != 503 || why["reason"] != "seeding" {
+		t.Errorf("readyz before the condition: %d %v", code, why)
+	}
+	met.Store(true)
+	if code := getJSON(t, c.base+"/readyz", &why); code != 200 {
+		t.Errorf("readyz after the condition: %d %v", code, why)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/zonemirror/zonemirror/internal/testmirror"
+	"github.com/zonemirror/zonemirror/mirror/zonefile"
 )
 
 // BenchmarkVersusNSD runs dnsperf against the mirror's DNS server and
@@ -49,7 +50,7 @@ func BenchmarkVersusNSD(b *testing.B) {
 	var zone, queries strings.Builder
 	fmt.Fprintf(&zone, "$ORIGIN id.\n$TTL 3600\n@ IN SOA ns1.zonemirror.invalid. hostmaster.zonemirror.invalid. 1 3600 600 604800 60\n@ IN NS ns1.zonemirror.invalid.\n")
 	for _, n := range names {
-		for _, rr := range Parse(n, f.Zonefiles[n], 3600) {
+		for _, rr := range zonefile.Parse(n, f.Zonefiles[n], 3600) {
 			zone.WriteString(rr.String() + "\n")
 			if rr.Header().Rrtype == dns.TypeURI {
 				fmt.Fprintf(&queries, "%s URI\n", rr.Header().Name)
@@ -88,7 +89,7 @@ func BenchmarkVersusNSD(b *testing.B) {
 func startBare(b *testing.B, zonefiles map[string][]byte) string {
 	records := map[string][]dns.RR{}
 	for n, zf := range zonefiles {
-		for _, rr := range Parse(n, zf, 3600) {
+		for _, rr := range zonefile.Parse(n, zf, 3600) {
 			k := strings.ToLower(rr.Header().Name) + "/" + strconv.Itoa(int(rr.Header().Rrtype))
 			records[k] = append(records[k], rr)
 		}

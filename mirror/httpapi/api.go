@@ -32,8 +32,9 @@ type DB interface {
 	NameCount(ctx context.Context, namespaceID string) (int, error)
 	NamesOwnedBy(ctx context.Context, addr string) ([]string, error)
 	NameDID(ctx context.Context, name string) (string, bool, error)
-	NamePrice(name string) (netparams.Price, error)
-	NamespacePrice(id string) (int64, error)
+	NameOfDID(ctx context.Context, addr string, index int) (*namedb.NameRecord, error)
+	NameCost(name string) (namedb.Cost, error)
+	NamespaceCost(id string) (namedb.Cost, error)
 	HeightOfConsensusHash(ctx context.Context, ch wire.Hash128) (int64, bool, error)
 	BlockOps(ctx context.Context, h int64) ([]json.RawMessage, error)
 	Tx(ctx context.Context, txid string) (*namedb.TxStatus, error)
@@ -99,10 +100,88 @@ func New(m *mirror.Mirror, db DB, opts Options) *API {
 	r("GET /v1/blockchains/{chain}/transactions/{txid}", a.transaction)
 	r("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]any{"status": "alive"}) })
 	r("GET /readyz", a.readyz)
+	r("GET /v1/ping", a.ping)
+	r("GET /v2/prices/names/{name}", a.namePrice)
+	r("GET /v2/prices/namespaces/{id}", a.namespacePrice)
+	r("GET /v1/users/{name}", a.user)
+	r("GET /v1/dids/{did}", a.did)
+	accounts := notServed("Token accounts (Stacks v1 tokens, epoch 4 on) are not kept by this mirror")
+	r("GET /v1/accounts/", accounts) // tokens, status, balance, history
+	subdomains := notServed("Subdomains are not indexed by this mirror yet")
+	r("GET /v1/subdomains", subdomains)
+	r("GET /v1/subdomains/{txid}", subdomains)
+	insight := notServed("Balances and unspent outputs are not served by this mirror: ask a Bitcoin node or block explorer")
+	r("GET /insight-api/addr/", insight) // balance, unconfirmedBalance, utxo
+	r("OPTIONS /v1/", preflight)
+	r("OPTIONS /v2/", preflight)
+	// every other path, and a known path with another method, as the
+	// original answered an unmatched route
+	r("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, 404, "No such endpoint") })
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// ServeHTTP answers as the original's API did: every reply allows any
+// origin (CORS), and the path is normalised as posixpath.normpath did
+// before routing (so /v1/zonefile/ and /v1//info are /v1/zonefile and
+// /v1/info). The request's URL is changed in place, so a wrapper sees the
+// route the mux matched (r.Pattern).
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header()["Access-Control-Allow-Origin"] = []string{"*"}
+	clean := normPath(r.URL.Path)
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		// no route of the original's matches (and net/http's mux would
+		// redirect rather than answer)
+		writeError(w, 404, "No such endpoint")
+		return
+	}
+	if clean != r.URL.Path {
+		u := *r.URL
+		u.Path, u.RawPath = clean, ""
+		r.URL = &u
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// normPath is Python's posixpath.normpath: repeated and trailing slashes
+// and "." segments go, ".." takes the segment before it (never above the
+// root); exactly two leading slashes are kept, as POSIX allows.
+func normPath(p string) string {
+	if p == "" {
+		return "."
+	}
+	initial := ""
+	switch {
+	case strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "///"):
+		initial = "//"
+	case strings.HasPrefix(p, "/"):
+		initial = "/"
+	}
+	var out []string
+	for _, c := range strings.Split(p, "/") {
+		switch {
+		case c == "" || c == ".":
+		case c != "..", initial == "" && (len(out) == 0 || out[len(out)-1] == ".."):
+			out = append(out, c)
+		case len(out) > 0:
+			out = out[:len(out)-1]
+		}
+	}
+	s := initial + strings.Join(out, "/")
+	if s == "" {
+		return "."
+	}
+	return s
+}
+
+// preflight answers a CORS preflight request as the original did.
+func preflight(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h["Access-Control-Allow-Methods"] = []string{"GET, PUT, POST, DELETE"}
+	h["Access-Control-Allow-Headers"] = []string{"content-type, authorization, range"}
+	h["Access-Control-Expose-Headers"] = []string{"content-length, content-range"}
+	h["Access-Control-Max-Age"] = []string{"21600"}
+	w.WriteHeader(200)
+}
 
 // --- helpers ---
 
@@ -620,6 +699,9 @@ func (a *API) namespaceNameCount(w http.ResponseWriter, r *http.Request) {
 
 // --- prices ---
 
+// namePrice answers GET /v1/prices/names/{name} (and /v2/): the price at
+// the last processed block, as {"name_price": {amount, units}} with
+// satoshis too when the units are BTC (v1's shape).
 func (a *API) namePrice(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if !validName(name) {
@@ -627,15 +709,15 @@ func (a *API) namePrice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.tipHeaders(w)
-	p, err := a.db.NamePrice(name)
+	c, err := a.db.NameCost(name)
 	if err != nil {
-		writeError(w, 404, err.Error())
+		writeError(w, 404, "Unknown/invalid namespace")
 		return
 	}
-	sat := p.Satoshis()
-	writeJSON(w, 200, map[string]any{"name_price": map[string]any{"satoshis": sat, "units": "BTC", "amount": strconv.FormatInt(sat, 10)}})
+	writeJSON(w, 200, map[string]any{"name_price": costJSON(c)})
 }
 
+// namespacePrice answers GET /v1/prices/namespaces/{id} (and /v2/).
 func (a *API) namespacePrice(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if wire.CheckNamespaceID(id) != nil {
@@ -643,22 +725,52 @@ func (a *API) namespacePrice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.tipHeaders(w)
-	sat, err := a.db.NamespacePrice(id)
+	c, err := a.db.NamespaceCost(id)
 	if err != nil {
-		writeError(w, 404, err.Error())
+		writeError(w, 404, "Invalid namespace")
 		return
 	}
-	writeJSON(w, 200, map[string]any{"satoshis": sat, "units": "BTC", "amount": strconv.FormatInt(sat, 10)})
+	writeJSON(w, 200, costJSON(c))
+}
+
+// costJSON is a price as the original's API wrote it: the amount as a
+// decimal string (for clients without big integers), its units, and
+// satoshis as a number when the units are BTC.
+func costJSON(c namedb.Cost) map[string]any {
+	out := map[string]any{"amount": strconv.FormatInt(c.Amount, 10), "units": c.Units}
+	if c.Units == namedb.UnitsBTC {
+		out["satoshis"] = c.Amount
+	}
+	return out
 }
 
 // --- addresses and the chain ---
 
+// addressNames answers GET /v1/addresses/{chain}/{addr} as the original:
+// the address is checked (base58check, 26–35 characters) and re-encoded
+// to this network's form (virtualchain's address_reencode), so a key's
+// mainnet and testnet addresses find the same names.
 func (a *API) addressNames(w http.ResponseWriter, r *http.Request) {
+	addr := r.PathValue("addr")
+	if len(addr) < 26 || len(addr) > 35 {
+		writeError(w, 400, "Invalid address")
+		return
+	}
+	addr, err := a.db.Network().Wire.Reencode(addr)
+	if errors.Is(err, wire.ErrAddressVersion) {
+		// the original failed here with a 500 (an uncaught ValueError)
+		writeError(w, 400, "Unrecognized address version")
+		return
+	}
+	if err != nil {
+		writeError(w, 400, "Invalid address")
+		return
+	}
 	if !a.chainOK(w, r) {
 		return
 	}
 	a.tipHeaders(w)
-	names, err := a.db.NamesOwnedBy(r.Context(), r.PathValue("addr"))
+	names, err := a.db.NamesOwnedBy(r.Context(), addr)
 	if err != nil {
 		writeError(w, 500, err.Error())
 		return

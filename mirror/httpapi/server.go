@@ -200,6 +200,7 @@ func plainSegment(s string) bool {
 // not copied: answers and records are immutable.
 func writeFast(ctx *fasthttp.RequestCtx, rep reply) {
 	h := &ctx.Response.Header
+	h.Set("Access-Control-Allow-Origin", "*")
 	if rep.height != "" {
 		h.Set("X-Zonemirror-Height", rep.height)
 		h.Set("X-Zonemirror-Consensus-Hash", rep.consensus)

@@ -78,7 +78,7 @@ func TestRealOpFees(t *testing.T) {
 			t.Fatalf("%s: %v", r.Name, err)
 		}
 		p := NamePrice(n, n.EpochAt(r.PreorderBlock), &idNamespace, name)
-		if p.Satoshis() != r.OpFee || !p.Covers(r.OpFee) || p.Covers(r.OpFee-1) {
+		if p.Ceil() != r.OpFee || !p.Covers(r.OpFee) || p.Covers(r.OpFee-1) {
 			t.Errorf("%s at %d: price %+v, real op_fee %d", r.Name, r.PreorderBlock, p, r.OpFee)
 		}
 		checked++
@@ -191,10 +191,32 @@ func TestNamed(t *testing.T) {
 			t.Errorf("%s: %+v %v", name, n, err)
 		}
 	}
-	if n, _ := Named("simnet"); n.Wire != wire.SimnetParams {
-		t.Error("simnet has not simnet addresses")
+	// every network but mainnet records testnet addresses, as the original
+	for name, want := range map[string]wire.Params{"mainnet": wire.MainnetParams, "regtest": wire.TestnetParams, "simnet": wire.TestnetParams} {
+		if n, _ := Named(name); n.Wire != want {
+			t.Errorf("%s: address versions %+v, want %+v", name, n.Wire, want)
+		}
 	}
 	if _, err := Named("testnet3"); err == nil {
 		t.Error("unknown network accepted")
+	}
+}
+
+// Ceil is the least whole payment that covers a price.
+func TestPriceCeil(t *testing.T) {
+	for _, c := range []struct {
+		p    Price
+		want int64
+	}{
+		{Price{Float: 8533333.3333}, 8533334},
+		{Price{Float: 6400000}, 6400000},
+		{Price{Float: 1e40}, 1<<63 - 1},
+		{Price{Int: 77, IsInt: true}, 77},
+	} {
+		got := c.p.Ceil()
+		clamped := c.want == 1<<63-1
+		if got != c.want || !clamped && (!c.p.Covers(got) || c.p.Covers(got-1)) {
+			t.Errorf("%+v: Ceil %d, want %d", c.p, got, c.want)
+		}
 	}
 }

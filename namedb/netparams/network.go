@@ -235,9 +235,11 @@ func (n *Network) Validate() error {
 }
 
 // Named returns a built-in network: "mainnet", "regtest" (the devnet on
-// btcd regtest, testnet addresses) or "simnet" (the devnet on btcd simnet,
-// which keeps its chain across restarts). A devnet of other parameters is
-// made from Devnet.
+// btcd regtest) or "simnet" (the devnet on btcd simnet, which keeps its
+// chain across restarts). Both devnets record and serve testnet addresses
+// (0x6f/0xc4), as the original did on every network but mainnet; only what
+// is said to btcd itself (a mining address, an address index query) takes
+// btcd's own form. A devnet of other parameters is made from Devnet.
 func Named(name string) (*Network, error) {
 	switch name {
 	case "mainnet":
@@ -248,7 +250,7 @@ func Named(name string) (*Network, error) {
 		return n, nil
 	case "simnet":
 		n := Devnet()
-		n.Name, n.Wire = "simnet", wire.SimnetParams
+		n.Name = "simnet"
 		return n, nil
 	}
 	return nil, fmt.Errorf("unknown network %q (mainnet, regtest or simnet)", name)

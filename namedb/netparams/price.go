@@ -1,6 +1,7 @@
 package netparams
 
 import (
+	"math"
 	"math/big"
 	"strings"
 
@@ -27,13 +28,17 @@ func (p Price) Covers(paid int64) bool {
 	return float64(paid) >= p.Float
 }
 
-// Satoshis is the price rounded down to an integer (for APIs and records
-// that hold integers).
-func (p Price) Satoshis() int64 {
+// Ceil is the least integer payment that covers the price: the price
+// rounded up, as the original's API answered it (math.ceil).
+func (p Price) Ceil() int64 {
 	if p.IsInt {
 		return p.Int
 	}
-	return int64(p.Float)
+	c := math.Ceil(p.Float)
+	if c >= 1<<63 {
+		return 1<<63 - 1
+	}
+	return int64(c)
 }
 
 // PriceFunction is a namespace's name price curve, from its reveal.

@@ -155,3 +155,31 @@ func readRawTxHex() ([]string, error) {
 	}
 	return out, nil
 }
+
+// Reencode takes any string: an error, or an address of the wanted
+// network that maps back to the same form from the other network.
+func FuzzReencode(f *testing.F) {
+	h := SumHash160([]byte("seed"))
+	for _, p := range []Params{MainnetParams, TestnetParams} {
+		f.Add(p.Address(p2pkhScript(h)))
+		f.Add(p.Address(p2shScript(h)))
+	}
+	f.Add("1111111111111111111114oLvT2")
+	f.Add("SSXMcDiCZ7yFSQSUj7mWzmDcdwYhq97p2i")
+	f.Fuzz(func(t *testing.T, addr string) {
+		test, err := TestnetParams.Reencode(addr)
+		main, err2 := MainnetParams.Reencode(addr)
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("%q: testnet %v, mainnet %v", addr, err, err2)
+		}
+		if err != nil {
+			return
+		}
+		if back, err := MainnetParams.Reencode(test); err != nil || back != main {
+			t.Fatalf("%q: testnet %q back to mainnet %q %v, want %q", addr, test, back, err, main)
+		}
+		if again, err := TestnetParams.Reencode(main); err != nil || again != test {
+			t.Fatalf("%q: mainnet %q to testnet %q %v, want %q", addr, main, again, err, test)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/btcsuite/btcd/address/v2/base58"
@@ -20,13 +21,11 @@ type Params struct {
 // MainnetParams: magic "id", addresses 1… and 3….
 var MainnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x00, ScriptHashAddrID: 0x05}
 
-// TestnetParams: magic "id", addresses m…/n… and 2… (testnet, regtest,
-// and the original's regtest harness).
+// TestnetParams: magic "id", addresses m…/n… and 2…, on every network but
+// mainnet (testnet, regtest, simnet): the original re-encoded every address
+// it recorded or served to the mainnet or the testnet form, so a devnet's
+// records, preorder hashes and answers use these whatever node it runs on.
 var TestnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x6f, ScriptHashAddrID: 0xc4}
-
-// SimnetParams: magic "id", btcd simnet addresses S… and r…/s… (the devnet's
-// network: simnet keeps its chain when btcd restarts).
-var SimnetParams = Params{Magic: MainnetMagic, PubKeyHashAddrID: 0x3f, ScriptHashAddrID: 0x7b}
 
 // Prevout is an output that an input spends: its script and value.
 type Prevout struct {
@@ -377,6 +376,30 @@ func (p Params) ScriptForAddress(addr string) ([]byte, error) {
 		return p2shScript(h), nil
 	}
 	return nil, fmt.Errorf("address %q: version byte %#02x is neither p2pkh (%#02x) nor p2sh (%#02x) on this network", addr, v, p.PubKeyHashAddrID, p.ScriptHashAddrID)
+}
+
+// ErrAddressVersion is returned by Reencode for a base58check string whose
+// version byte is not a mainnet or testnet p2pkh or p2sh version.
+var ErrAddressVersion = errors.New("not a mainnet or testnet address version")
+
+// Reencode is virtualchain's address_reencode: a base58check address of
+// mainnet or testnet, p2pkh (0x00/0x6f) or p2sh (0x05/0xc4), in this
+// network's form, so that either form of a key's address finds what the
+// key owns. The payload is kept as it is.
+func (p Params) Reencode(addr string) (string, error) {
+	b, v, err := base58.CheckDecode(addr)
+	if err != nil {
+		return "", fmt.Errorf("address %q: %w", addr, err)
+	}
+	switch v {
+	case MainnetParams.PubKeyHashAddrID, TestnetParams.PubKeyHashAddrID:
+		v = p.PubKeyHashAddrID
+	case MainnetParams.ScriptHashAddrID, TestnetParams.ScriptHashAddrID:
+		v = p.ScriptHashAddrID
+	default:
+		return "", fmt.Errorf("address %q: version byte %#02x: %w", addr, v, ErrAddressVersion)
+	}
+	return base58.CheckEncode(b, v), nil
 }
 
 // BurnScript is the script of the burn address 1111111111111111111114oLvT2:

@@ -3,9 +3,11 @@ package wire
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/address/v2/base58"
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
@@ -288,7 +290,7 @@ func TestParamsAddresses(t *testing.T) {
 	for _, tc := range []struct {
 		p           Params
 		p2pkh, p2sh string
-	}{{MainnetParams, "1", "3"}, {TestnetParams, "mn", "2"}, {SimnetParams, "S", "rs"}} {
+	}{{MainnetParams, "1", "3"}, {TestnetParams, "mn", "2"}} {
 		for script, prefixes := range map[string]string{string(p2pkhScript(h)): tc.p2pkh, string(p2shScript(h)): tc.p2sh} {
 			a := tc.p.Address([]byte(script))
 			if a == "" || !strings.ContainsRune(prefixes, rune(a[0])) {
@@ -393,5 +395,31 @@ func TestTruncatedPushIsAPayload(t *testing.T) {
 	tx.TxOut[0].PkScript = []byte{txscript.OP_RETURN, txscript.OP_PUSHDATA2, 5}
 	if payload, ok := FindPayload(tx); !ok || len(payload) != 0 {
 		t.Errorf("cut length: %x, %v; want an empty payload", payload, ok)
+	}
+}
+
+// Reencode is virtualchain's address_reencode: mainnet and testnet forms of
+// a p2pkh or p2sh hash map to the network's form; other versions and bad
+// checksums are refused.
+func TestReencode(t *testing.T) {
+	h := SumHash160([]byte("key"))
+	for _, script := range [][]byte{p2pkhScript(h), p2shScript(h)} {
+		for _, to := range []Params{MainnetParams, TestnetParams} {
+			for _, from := range []Params{MainnetParams, TestnetParams} {
+				got, err := to.Reencode(from.Address(script))
+				if want := to.Address(script); err != nil || got != want {
+					t.Errorf("%x from %+v to %+v: %q %v, want %q", script, from, to, got, err, want)
+				}
+			}
+		}
+	}
+	simnet := base58.CheckEncode(h[:], 0x3f)
+	if _, err := TestnetParams.Reencode(simnet); !errors.Is(err, ErrAddressVersion) {
+		t.Errorf("a simnet address: %v, want ErrAddressVersion", err)
+	}
+	good := MainnetParams.Address(p2pkhScript(h))
+	bad := good[:len(good)-1] + map[bool]string{true: "2", false: "3"}[good[len(good)-1] == '3']
+	if _, err := TestnetParams.Reencode(bad); err == nil || errors.Is(err, ErrAddressVersion) {
+		t.Errorf("a bad checksum: %v", err)
 	}
 }

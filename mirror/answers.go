@@ -12,15 +12,18 @@ type answerKey struct {
 }
 
 // Answer is a ready answer about a name, kept while the name's stamp
-// stays the same.
+// stays the same (a subdomain's: while the subdomain generation does).
 type Answer struct {
 	Stamp namedb.NameStamp
+	Gen   uint64
 	// Body is the encoded answer and Status its HTTP status.
 	Body   []byte
 	Status int
 	// ContentType of Body; ETag is tied to the block that last changed the
 	// name and to its standing.
 	ContentType, ETag string
+	// Location is a redirect's target.
+	Location string
 }
 
 // Builder makes an answer of one kind from a name's current record. It
@@ -68,4 +71,32 @@ func (m *Mirror) NameZonefile(ctx context.Context, info *namedb.NameInfo) ([]byt
 		return nil, &Absence{Reason: ReasonNoZonefile}
 	}
 	return m.Zonefile(ctx, *info.Record.ValueHash)
+}
+
+// SubdomainBuilder makes an answer of one kind about a subdomain from its
+// current record (nil if it does not exist).
+type SubdomainBuilder func(ctx context.Context, fqn string, rec *namedb.SubdomainRecord) (a *Answer, cacheable bool, err error)
+
+// SubdomainAnswer returns fqn's answer of kind: the cached one while no
+// subdomain state changed, else a new one from build.
+func (m *Mirror) SubdomainAnswer(ctx context.Context, fqn, kind string, build SubdomainBuilder) (*Answer, error) {
+	gen := m.names.SubdomainGen()
+	k := answerKey{fqn, "subdomain-" + kind}
+	if a, ok := m.answers.Get(k); ok && a.Gen == gen {
+		return a, nil
+	}
+	rec, err := m.names.Subdomain(ctx, fqn)
+	if err != nil {
+		return nil, err
+	}
+	a, cacheable, err := build(ctx, fqn, rec)
+	if err != nil || a == nil {
+		return a, err
+	}
+	a.Gen = gen
+	a.ETag = fmt.Sprintf(`W/"subdomain-%s-%d"`, kind, gen)
+	if cacheable {
+		m.answers.Put(k, a, int64(len(a.Body)+len(fqn))+256)
+	}
+	return a, nil
 }

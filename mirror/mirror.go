@@ -20,6 +20,9 @@ type Names interface {
 	Name(ctx context.Context, name string) (*namedb.NameInfo, error)
 	NameStamp(name string) (namedb.NameStamp, bool)
 	IsWhitelisted(ctx context.Context, hash wire.Hash160) (bool, error)
+	Subdomain(ctx context.Context, fqn string) (*namedb.SubdomainRecord, error)
+	SubdomainGen() uint64
+	SubdomainZonefile(ctx context.Context, h wire.Hash160) ([]byte, bool, error)
 }
 
 // Records is where zone files are kept (*tiered.Store): Get verifies the
@@ -129,8 +132,9 @@ func (a *Absence) Error() string {
 	return a.Reason
 }
 
-// Zonefile returns the verified zone file of hash, or an *Absence saying
-// why there is none. Other errors are failures of the name database.
+// Zonefile returns the verified zone file of hash — a name's, or a
+// subdomain's that a name's carried — or an *Absence saying why there is
+// none. Other errors are failures of the name database.
 func (m *Mirror) Zonefile(ctx context.Context, hash wire.Hash160) ([]byte, error) {
 	if b, ok := m.zf.Get(hash); ok {
 		m.cacheHits.Add(1)
@@ -141,6 +145,13 @@ func (m *Mirror) Zonefile(ctx context.Context, hash wire.Hash160) ([]byte, error
 		return nil, err
 	}
 	if !ok {
+		// a subdomain's zone file, carried inside a name's
+		if b, ok, err := m.names.SubdomainZonefile(ctx, hash); err != nil || ok {
+			if ok {
+				m.zf.Put(hash, b, int64(len(b))+64)
+			}
+			return b, err
+		}
 		m.absent.Add(1)
 		return nil, &Absence{Reason: ReasonNotAnnounced}
 	}

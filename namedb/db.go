@@ -25,7 +25,14 @@ import (
 // 8: every network but mainnet records the testnet address versions
 // (0x6f/0xc4), as the original did; a mainnet database of format 7 has the
 // same contents and is marked format 8 in place.
-const schemaVersion = 8
+// 9: subdomain state (subdomains.go); a database of format 8 has none
+// yet, and is marked format 9 in place: its subdomains are built from the
+// zone files the mirror holds.
+const schemaVersion = 9
+
+// sameWithoutSubdomains is the last format whose databases are this
+// format's without subdomain state.
+const sameWithoutSubdomains = 8
 
 // sameOnMainnet is the last format whose mainnet databases are the same
 // as this format's.
@@ -91,6 +98,12 @@ type DB struct {
 	// whitelistChanged is closed (and replaced) whenever a commit or rewind
 	// changes the whitelist.
 	whitelistChanged chan struct{}
+	// subCount is the number of subdomains that exist; subRefused the
+	// stored refusal counts (subdomains.go).
+	subCount   int64
+	subRefused map[string]int64
+	// subGen counts commits that changed subdomain state (SubdomainGen).
+	subGen atomic.Uint64
 
 	// durable is the highest block known to be on disk (synced), see
 	// Durable; the syncer goroutine raises it and stops with stop.
@@ -266,7 +279,7 @@ func checkFormat(kv *pebble.DB, path string, n *netparams.Network) (*FormatError
 	}
 	have, err := strconv.Atoi(string(v))
 	closer.Close()
-	if err == nil && have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams {
+	if err == nil && (have == sameWithoutSubdomains || have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams) {
 		if err := kv.Set(metaKey(metaSchema), []byte(strconv.Itoa(schemaVersion)), pebble.Sync); err != nil {
 			return nil, fmt.Errorf("mark format %d: %w", schemaVersion, err)
 		}
@@ -316,7 +329,10 @@ func (db *DB) init(ctx context.Context) error {
 		return err
 	}
 	db.idx = ix
-	return db.loadWhitelistCount()
+	if err := db.loadWhitelistCount(); err != nil {
+		return err
+	}
+	return db.loadSubdomains()
 }
 
 func beUint(b []byte) uint64 {

@@ -269,3 +269,30 @@ func TestOpenFormatSameOnMainnet(t *testing.T) {
 		t.Errorf("format %s after opening, want %d", v, schemaVersion)
 	}
 }
+
+// A database of format 8 holds what format 9 holds but subdomains, which
+// it has none of yet: it opens as it is on any network, and is marked
+// format 9 (its subdomains are then built from the zone files held).
+func TestOpenFormatWithoutSubdomains(t *testing.T) {
+	ctx := context.Background()
+	n := netparams.Devnet()
+	db, path := openTemp(t, n)
+	if _, err := db.ApplyBlock(ctx, Block{Height: 1, Hash: blockHash(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.kv.Set(metaKey(metaSchema), []byte(fmt.Sprint(sameWithoutSubdomains)), nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(ctx, path, n)
+	if err != nil {
+		t.Fatalf("a database of format %d: %v", sameWithoutSubdomains, err)
+	}
+	defer db.Close()
+	if v, _, _ := db.get(metaKey(metaSchema)); string(v) != fmt.Sprint(schemaVersion) {
+		t.Errorf("format %s after opening, want %d", v, schemaVersion)
+	}
+	if p, err := db.SubdomainsPending(ctx, 0, 10); err != nil || len(p) != 0 {
+		t.Errorf("pending %v, %v", p, err)
+	}
+}

@@ -28,6 +28,18 @@ const (
 	pCreation   = 'C' // C/<address>\x00<height><vtx> → name: names an address created
 	pCreated    = 'D' // D/<name>                      → its latest creation: height ‖ vtx ‖ address
 	pCarried    = 'O' // O/<preorder hash>             → name: the name whose record got this preorder_hash
+	// subdomains (subdomains.go): not written by blocks, so not in undo logs
+	pSubRecord  = 'S' // S/<fqn>\x00<index>            → subRow JSON: a record a zone file carried
+	pSubState   = 's' // s/<fqn>                       → index of its current record
+	pSubOwner   = 'A' // A/<owner>\x00<fqn>            → "": current owners
+	pSubDomain  = 'W' // W/<name>\x00<fqn>             → "": the subdomains of a name
+	pSubZone    = 'Z' // Z/<index><offset>             → fqn: the records of an entry's zone file
+	pSubDone    = 'X' // X/<index>                     → subZoneRow JSON: the entry is processed
+	pSubTx      = 'T' // T/<txid>                      → index of the processed entry it announced
+	pSubRefused = 'Q' // Q/<reason>                    → count
+	pSubCreator = 'K' // K/<owner>\x00<index><offset>  → fqn: creations (seqn 0) by owner string, for DIDs
+	pSubHash    = 'H' // H/<zone file hash><index><fqn> → "": subdomain zone files by hash
+	pSubCarrier = 'V' // V/<name>\x00<index><offset>   → seq ‖ holds ‖ resolver: records a name's zone files carried
 )
 
 // Meta keys.

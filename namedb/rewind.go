@@ -84,11 +84,20 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 		tipHash = r.hash
 	}
 
+	// the subdomain records of the entries the rewind removes go with them
+	sub, subRefused, err := db.dropSubdomainsAbove(b, db.whitelistCount-int64(len(removedHashes)))
+	if err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
+
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if err := b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
+	db.subCount += sub.countDelta
+	db.setSubRefusals(subRefused)
+	db.subGen.Add(1)
 	db.gen++
 	db.chs = db.chs[:h-db.net.FirstBlock+1]
 	db.tipHash = tipHash

@@ -24,6 +24,7 @@ import (
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/host"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
+	"github.com/zonemirror/zonemirror/subindex"
 )
 
 // Options are what the caller (cmd/zonemirror) adds to a Config.
@@ -133,11 +134,25 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	}
 	defer store.Close()
 
+	// Subdomains: the indexer hands every held zone file to namedb, those
+	// the crawler fetches or clients post as they arrive.
+	var held subindex.Records = store
+	if cfg.Crawl.Source != "off" && len(tiers) > 1 {
+		held = localTiers{store, cfg.Crawl.Source}
+	}
+	subs := subindex.New(db, held, logger)
+	subsDone := make(chan error, 1)
+	go func() { subsDone <- subs.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-subsDone
+	}()
+
 	// The crawler: from the source tier (the DHT) into the others.
 	var crawl *crawler.Crawler
 	crawlDone := make(chan error, 1)
 	if cfg.Crawl.Source != "off" {
-		if crawl, err = startCrawler(ctx, cfg, n, db, store, tiers, logger, crawlDone); err != nil {
+		if crawl, err = startCrawler(ctx, cfg, n, db, store, tiers, subs, logger, crawlDone); err != nil {
 			return err
 		}
 		defer func() {
@@ -149,7 +164,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	if crawl != nil {
 		mopts.Crawl = crawlState{crawl}
 	}
-	m := mirror.New(db, allowingRecords{store, drivers}, mopts)
+	m := mirror.New(db, arrivals{allowingRecords{store, drivers}, subs}, mopts)
 
 	// Chain sync.
 	sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
@@ -238,7 +253,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 // startCrawler starts the crawler from the tier named cfg.Crawl.Source
 // into the other tiers (or into the source itself when it is the only
 // one); Run's error goes to done.
-func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *namedb.DB, all *tiered.Store, tiers []tiered.Tier, logger *slog.Logger, done chan<- error) (*crawler.Crawler, error) {
+func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *namedb.DB, all *tiered.Store, tiers []tiered.Tier, subs *subindex.Indexer, logger *slog.Logger, done chan<- error) (*crawler.Crawler, error) {
 	var src plugins.Driver
 	var rest []tiered.Tier
 	for _, t := range tiers {
@@ -258,7 +273,7 @@ func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *na
 	}
 	cc := cfg.crawlerConfig(filepath.Join(cfg.Data, n.Name, "crawler.json"))
 	cc.Logger = logger
-	c, err := crawler.New(cc, db, into, src)
+	c, err := crawler.New(cc, db, arrivals{into, subs}, src)
 	if err != nil {
 		if into != all {
 			into.Close()
@@ -292,6 +307,39 @@ func (r allowingRecords) Put(ctx context.Context, key plugins.Key, value []byte)
 		_, _ = d.Allow(ctx, func(yield func(plugins.Key) bool) { yield(key) })
 	}
 	return r.Store.Put(ctx, key, value)
+}
+
+// putter is a store records are written to.
+type putter interface {
+	Has(ctx context.Context, key plugins.Key) (bool, error)
+	Get(ctx context.Context, key plugins.Key) ([]byte, error)
+	Put(ctx context.Context, key plugins.Key, value []byte) (int, error)
+}
+
+// arrivals tells the subdomain indexer of every record written through it
+// (the crawler's, and the zone files clients post).
+type arrivals struct {
+	putter
+	subs *subindex.Indexer
+}
+
+func (a arrivals) Put(ctx context.Context, key plugins.Key, value []byte) (int, error) {
+	n, err := a.putter.Put(ctx, key, value)
+	if n > 0 {
+		a.subs.Arrived(ctx, wire.Hash160(key), value)
+	}
+	return n, err
+}
+
+// localTiers reads held records from every tier but the crawl source (a
+// lookup in the DHT would go to the network, for records not held).
+type localTiers struct {
+	store  *tiered.Store
+	source string
+}
+
+func (l localTiers) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
+	return l.store.GetExcept(ctx, key, l.source)
 }
 
 // crawlState adapts the crawler to mirror.CrawlState.

@@ -39,6 +39,7 @@ type DB interface {
 	BlockOps(ctx context.Context, h int64) ([]json.RawMessage, error)
 	Tx(ctx context.Context, txid string) (*namedb.TxStatus, error)
 	WhitelistCount(ctx context.Context) (int64, error)
+	SubdomainDB
 }
 
 // Sync reports the chain sync (chainsync.Syncer): the node's tip and
@@ -66,13 +67,14 @@ type Options struct {
 type API struct {
 	m    *mirror.Mirror
 	db   DB
+	sub  SubdomainDB
 	opts Options
 	mux  *http.ServeMux
 }
 
 // New returns the API over the mirror m and its database db.
 func New(m *mirror.Mirror, db DB, opts Options) *API {
-	a := &API{m: m, db: db, opts: opts, mux: http.NewServeMux()}
+	a := &API{m: m, db: db, sub: db, opts: opts, mux: http.NewServeMux()}
 	r := a.mux.HandleFunc
 	r("GET /v1/node/ping", a.ping)
 	r("GET /v1/info", a.info)
@@ -107,9 +109,9 @@ func New(m *mirror.Mirror, db DB, opts Options) *API {
 	r("GET /v1/dids/{did}", a.did)
 	accounts := notServed("Token accounts (Stacks v1 tokens, epoch 4 on) are not kept by this mirror")
 	r("GET /v1/accounts/", accounts) // tokens, status, balance, history
-	subdomains := notServed("Subdomains are not indexed by this mirror yet")
-	r("GET /v1/subdomains", subdomains)
-	r("GET /v1/subdomains/{txid}", subdomains)
+	r("GET /v1/subdomains", a.subdomains)
+	r("GET /v1/subdomains/{txid}", a.subdomainsAtTx)
+	r("GET /v1/names/{name}/subdomains", a.subdomainsOfName)
 	insight := notServed("Balances and unspent outputs are not served by this mirror: ask a Bitcoin node or block explorer")
 	r("GET /insight-api/addr/", insight) // balance, unconfirmedBalance, utxo
 	r("OPTIONS /v1/", preflight)
@@ -211,6 +213,8 @@ type reply struct {
 	immutable bool
 	// height and consensus, when set, are the tip the answer is true at.
 	height, consensus string
+	// location is a redirect's target.
+	location string
 }
 
 const immutableCache = "public, max-age=31536000, immutable"
@@ -236,6 +240,9 @@ func writeReply(w http.ResponseWriter, rep reply) {
 	}
 	if rep.etag != "" {
 		h["Etag"] = []string{rep.etag}
+	}
+	if rep.location != "" {
+		h["Location"] = []string{rep.location}
 	}
 	if rep.status == http.StatusNotModified {
 		w.WriteHeader(rep.status)
@@ -431,6 +438,9 @@ func (a *API) name(w http.ResponseWriter, r *http.Request) {
 
 // nameReply is GET /v1/names/{name}.
 func (a *API) nameReply(ctx context.Context, name, ifNoneMatch string) reply {
+	if isSubdomain(name) {
+		return a.subdomainReply(ctx, name, "record", ifNoneMatch)
+	}
 	return a.answerReply(ctx, name, "record", ifNoneMatch, a.nameRecordAnswer)
 }
 
@@ -443,6 +453,9 @@ func (a *API) nameZonefileReply(ctx context.Context, name string, raw bool, ifNo
 	kind := "zonefile"
 	if raw {
 		kind = "zonefile-raw"
+	}
+	if isSubdomain(name) {
+		return a.subdomainReply(ctx, name, kind, ifNoneMatch)
 	}
 	return a.answerReply(ctx, name, kind, ifNoneMatch, a.zonefileAnswer(raw))
 }
@@ -475,11 +488,15 @@ func (a *API) zonefileAnswer(raw bool) mirror.Builder {
 func (a *API) nameZonefileByHash(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	hash, err := wire.ParseHash160(r.PathValue("hash"))
-	if !validName(name) || err != nil {
+	if !(validName(name) || isSubdomain(name)) || err != nil {
 		writeError(w, 400, "Invalid name or zone file hash")
 		return
 	}
 	a.tipHeaders(w)
+	if isSubdomain(name) {
+		a.subdomainZonefileByHash(w, r, name, hash)
+		return
+	}
 	hist, err := a.db.NameHistory(r.Context(), name)
 	if err != nil {
 		writeError(w, 500, err.Error())
@@ -511,11 +528,15 @@ func (a *API) nameZonefileByHash(w http.ResponseWriter, r *http.Request) {
 func (a *API) history(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	p, ok := page(r)
-	if !validName(name) || !ok {
+	if !(validName(name) || isSubdomain(name)) || !ok {
 		writeError(w, 400, "Invalid name or page")
 		return
 	}
 	a.tipHeaders(w)
+	if isSubdomain(name) {
+		a.subdomainHistory(w, r, name, p)
+		return
+	}
 	hist, err := a.db.NameHistory(r.Context(), name)
 	if err != nil {
 		writeError(w, 500, err.Error())
@@ -775,7 +796,14 @@ func (a *API) addressNames(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 500, err.Error())
 		return
 	}
-	writeJSON(w, 200, map[string]any{"names": names})
+	// then the subdomains it owns now (the original listed those it ever
+	// owned, by the address string as given)
+	subs, err := a.sub.SubdomainsOwnedBy(r.Context(), addr)
+	if err != nil {
+		writeError(w, 500, err.Error())
+		return
+	}
+	writeJSON(w, 200, map[string]any{"names": append(names, subs...)})
 }
 
 func (a *API) consensus(w http.ResponseWriter, r *http.Request) {
@@ -873,8 +901,7 @@ func (a *API) subdomainsCount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.tipHeaders(w)
-	// Subdomains (PROTOCOL.md §9.3) are not indexed yet.
-	writeJSON(w, 200, map[string]int{"names_count": 0})
+	writeJSON(w, 200, map[string]int64{"names_count": a.sub.SubdomainCount()})
 }
 
 func (a *API) transaction(w http.ResponseWriter, r *http.Request) {

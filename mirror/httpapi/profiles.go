@@ -85,8 +85,11 @@ func writeNotFetched(w http.ResponseWriter, what string, src profileSource) {
 // user answers GET /v1/users/{name} (the original's resolve_profile).
 func (a *API) user(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
+	if isSubdomain(name) {
+		a.subdomainProfile(w, r, name)
+		return
+	}
 	if !validName(name) {
-		// subdomains are not indexed yet
 		writeError(w, 400, "Invalid name or subdomain")
 		return
 	}
@@ -133,8 +136,13 @@ func (a *API) did(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.db.Network().Wire
 	sub := subdomainDIDVersions[p == wire.MainnetParams]
-	if _, v, err := base58.CheckDecode(m[1]); err == nil && (v == sub[0] || v == sub[1]) {
-		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "Subdomain DIDs are not resolved: this mirror does not index subdomains yet"})
+	if payload, v, err := base58.CheckDecode(m[1]); err == nil && (v == sub[0] || v == sub[1]) {
+		// a subdomain's: its creator's address in the network's form
+		creator := base58.CheckEncode(payload, p.PubKeyHashAddrID)
+		if v == sub[1] {
+			creator = base58.CheckEncode(payload, p.ScriptHashAddrID)
+		}
+		a.subdomainDIDAnswer(w, r, did, creator, index)
 		return
 	}
 	addr, err := p.Reencode(m[1])

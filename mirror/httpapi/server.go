@@ -208,6 +208,9 @@ func writeFast(ctx *fasthttp.RequestCtx, rep reply) {
 	if rep.etag != "" {
 		h.Set("Etag", rep.etag)
 	}
+	if rep.location != "" {
+		h.Set("Location", rep.location)
+	}
 	ctx.SetStatusCode(rep.status)
 	if rep.status == http.StatusNotModified {
 		return

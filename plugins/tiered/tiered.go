@@ -122,12 +122,25 @@ func New(tiers []Tier, opts Options) (*Store, error) {
 // at least one tier answered, and plugins.ErrUnavailable if none could;
 // either way it names the tiers that were skipped and why.
 func (s *Store) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
+	return s.get(ctx, key, "")
+}
+
+// GetExcept is Get without the tier named except: e.g. the records held
+// locally, without asking a network tier.
+func (s *Store) GetExcept(ctx context.Context, key plugins.Key, except string) ([]byte, error) {
+	return s.get(ctx, key, except)
+}
+
+func (s *Store) get(ctx context.Context, key plugins.Key, except string) ([]byte, error) {
 	var lacked []*tier
 	var skipped []string
 	answered := false
 	for _, t := range s.tiers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if t.Name == except {
+			continue
 		}
 		if !t.up() {
 			t.st.skips.Add(1)

@@ -348,3 +348,27 @@ func TestWriteBackQueueIsBounded(t *testing.T) {
 		t.Errorf("write-backs %d, dropped %d, of %d", st.WriteBacks, st.WriteBacksDropped, n)
 	}
 }
+
+// GetExcept leaves one tier out: a record only that tier holds is not
+// found, and the tier is not asked.
+func TestGetExcept(t *testing.T) {
+	local, network := newDisk(t), newDisk(t)
+	onlyThere := put(t, network, []byte("$ORIGIN there.id\n"))
+	both := []byte("$ORIGIN both.id\n")
+	kb := put(t, local, both)
+	put(t, network, both)
+	s := newStore(t, tiered.Tier{Name: "local", Driver: local}, tiered.Tier{Name: "dht", Driver: network})
+	ctx := context.Background()
+	if _, err := s.GetExcept(ctx, onlyThere, "dht"); !errors.Is(err, plugins.ErrNotFound) {
+		t.Errorf("a record only the left-out tier holds: %v", err)
+	}
+	if v, err := s.GetExcept(ctx, kb, "dht"); err != nil || !bytes.Equal(v, both) {
+		t.Errorf("a record held locally: %q, %v", v, err)
+	}
+	if st := stats(s, "dht"); st.Hits+st.Misses != 0 {
+		t.Errorf("the left-out tier was asked: %+v", st)
+	}
+	if v, err := s.Get(ctx, onlyThere); err != nil || len(v) == 0 {
+		t.Errorf("Get still asks every tier: %v", err)
+	}
+}

@@ -93,6 +93,9 @@ type cached struct {
 	version uint64 // the name's version (0: the name does not exist)
 	exists  bool
 	tip     int64 // for apex answers: the block height
+	// subGen is the subdomain generation an answer below a name (where a
+	// subdomain may live) was made at.
+	subGen uint64
 	rcode   int
 	answer  []dns.RR
 	ns      []dns.RR
@@ -415,6 +418,9 @@ func (s *Server) cachedAnswer(qname string, qtype uint16) (*cached, bool) {
 	if len(labels) == 1 {
 		return c, c.tip == tip
 	}
+	if len(labels) >= 3 && c.subGen != s.m.Names().SubdomainGen() {
+		return c, false // a subdomain may have come, gone or changed
+	}
 	st, exists := s.m.Names().NameStamp(labels[len(labels)-2] + "." + zone)
 	live := exists && st.Status == namedb.StatusRegistered
 	return c, c.exists == live && (!live || c.version == st.Version) && (live || c.tip == tip)
@@ -453,6 +459,21 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 	st, exists := s.m.Names().NameStamp(name)
 	live := exists && st.Status == namedb.StatusRegistered
 	c := &cached{exists: live, version: st.Version, tip: tip}
+	if len(labels) >= 3 {
+		// a subdomain (label.name.namespace) answers from its own zone
+		// file, at and below its name
+		c.subGen = s.m.Names().SubdomainGen()
+		fqn := labels[len(labels)-3] + "." + name
+		rec, err := s.m.Names().Subdomain(context.Background(), strings.ToLower(fqn))
+		if err != nil {
+			return &cached{rcode: dns.RcodeServerFailure}
+		}
+		if rec != nil {
+			s.answerFrom(c, qname, qtype, fqn, s.subdomainRecords(rec), zone, tip)
+			s.answers.Put(k, c, c.size(qname))
+			return c
+		}
+	}
 	if !live {
 		c.rcode, c.ns = dns.RcodeNameError, []dns.RR{s.soa(zone, tip)}
 		s.answers.Put(k, c, c.size(qname))
@@ -463,12 +484,22 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 		// registered, but the zone file is not here (yet): not an answer
 		return &cached{rcode: dns.RcodeServerFailure}
 	}
+	s.answerFrom(c, qname, qtype, name, rrs, zone, tip)
+	s.answers.Put(k, c, c.size(qname))
+	return c
+}
+
+// answerFrom fills c with the records of rrs (the zone file of name, a
+// name or a subdomain) that answer qname/qtype: NODATA for an empty
+// non-terminal or name itself, NXDOMAIN for an owner the zone file does
+// not have.
+func (s *Server) answerFrom(c *cached, qname string, qtype uint16, name string, rrs []dns.RR, zone string, tip int64) {
 	owner := qname
 	found := false
 	for _, rr := range rrs {
 		h := rr.Header()
 		if !strings.EqualFold(h.Name, owner) {
-			if strings.HasSuffix(strings.ToLower(h.Name), "."+owner) {
+			if strings.HasSuffix(strings.ToLower(h.Name), "."+strings.ToLower(owner)) {
 				found = true // an empty non-terminal: NODATA, not NXDOMAIN
 			}
 			continue
@@ -480,12 +511,21 @@ func (s *Server) lookup(qname string, qtype uint16) *cached {
 	}
 	if len(c.answer) == 0 {
 		c.ns = []dns.RR{s.soa(zone, tip)}
-		if !found && owner != name+"." {
+		if !found && !strings.EqualFold(owner, name+".") {
 			c.rcode = dns.RcodeNameError
 		}
 	}
-	s.answers.Put(k, c, c.size(qname))
-	return c
+}
+
+// subdomainRecords returns the parsed records of a subdomain's zone file.
+func (s *Server) subdomainRecords(rec *namedb.SubdomainRecord) []dns.RR {
+	k := parsedKey{rec.ZoneFileHash, rec.FQN}
+	if rrs, ok := s.parsed.Get(k); ok {
+		return rrs
+	}
+	rrs := zonefile.Parse(rec.FQN, rec.ZoneFile, s.opts.TTL)
+	s.parsed.Put(k, rrs, int64(2*len(rec.ZoneFile)+64+rrSize*len(rrs)))
+	return rrs
 }
 
 // parsedKey names a zone file's records as read for one name: the same

@@ -22,6 +22,7 @@ import (
 	"github.com/zonemirror/zonemirror/internal/testbtcd"
 	"github.com/zonemirror/zonemirror/mirror/daemon"
 	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 	"github.com/zonemirror/zonemirror/plugins"
 )
@@ -57,8 +58,10 @@ type Options struct {
 // Info is where a running devnet is.
 type Info struct {
 	HTTP, DNS, BTCD string
-	// Names are the seeded names.
-	Names []string
+	// Names are the seeded names; Subdomains the subdomains of the
+	// registrar name (Registrar).
+	Names      []string
+	Subdomains []string
 	Data  string
 	// Records is the mirror's disk tier folder; DHTPeers the swarm's
 	// bootstrap addresses.
@@ -228,6 +231,9 @@ ready: {max_lag: 1, max_missing: 0}
 		return err
 	}
 	info := Info{HTTP: a.HTTP, DNS: a.DNS, BTCD: node.RPCAddr, Names: st.Seeded, Data: o.Data, Records: records, DHTPeers: swarm.bootstrap()}
+	for _, label := range Subdomains {
+		info.Subdomains = append(info.Subdomains, label+"."+Registrar)
+	}
 	howTo(o.Out, info)
 	if o.Up != nil {
 		o.Up(info)
@@ -254,13 +260,23 @@ zonemirror devnet is up: %d names in namespace %q on a simnet btcd (%s)
               curl -s http://%[4]s/v1/names/%[5]s
               curl -s 'http://%[4]s/v1/names/%[5]s/zonefile?raw=1'
   DNS         dig @%[6]s -p %[7]s _http._tcp.%[5]s URI
+  subdomains  %[9]s's zone file creates %[10]s
+              curl -s http://%[4]s/v1/names/%[11]s
+              dig @%[6]s -p %[7]s %[11]s A
   metrics     http://%[4]s/metrics     readiness: http://%[4]s/readyz
   change a name, then watch the answers change:
               zonemirror devnet register NAME.id --zonefile FILE
               zonemirror devnet update %[5]s --zonefile FILE
               zonemirror devnet transfer %[5]s --to ADDRESS
 Ctrl-C stops it; its data stays in %[8]s (zonemirror devnet --fresh starts over).
-`, len(i.Names), Namespace, i.BTCD, i.HTTP, name, dnsHost, dnsPort, i.Data)
+`, len(i.Names), Namespace, i.BTCD, i.HTTP, name, dnsHost, dnsPort, i.Data, Registrar, strings.Join(i.Subdomains, ", "), first(i.Subdomains))
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 // portsFree says clearly which of the mirror's ports is taken.
@@ -424,7 +440,100 @@ func seed(ctx context.Context, p *progress, rpc *rpcclient.Client, api *apiClien
 		}
 		count(len(names))
 	}
+	if err := seedRegistrar(ctx, p, b, send, api, swarm, wallet, len(zf), waitBlock); err != nil {
+		return nil, err
+	}
 	return names, nil
+}
+
+// Registrar is the devnet's registrar name: its zone file creates the
+// subdomains Subdomains (alice.devnet-registrar.id, …).
+const Registrar = "devnet-registrar." + Namespace
+
+// Subdomains are the labels of the registrar's subdomains.
+var Subdomains = []string{"alice", "bob", "carol"}
+
+// SubdomainKey is the throwaway key that owns subdomain label.
+func SubdomainKey(label string) *txbuild.Key {
+	return txbuild.KeyFromSeed("devnet subdomain "+label, network().Wire)
+}
+
+// registrarZonefile is the registrar's zone file: one creation record for
+// each of Subdomains, whose own zone file has a profile URI and an A
+// record.
+func registrarZonefile() ([]byte, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ORIGIN %s\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://registrar.example/\"\n", Registrar)
+	for _, label := range Subdomains {
+		fqn := label + "." + Registrar
+		owner := SubdomainKey(label)
+		zf := fmt.Sprintf("$ORIGIN %s\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://gaia.blockstack.org/hub/%s/profile.json\"\n@ IN A 127.0.0.1\n", fqn, owner.Address)
+		r := &subdomain.Record{FQN: fqn, Domain: Registrar, Owner: owner.Address, ZoneFile: []byte(zf)}
+		b.WriteString(r.TXT())
+		b.WriteByte('\n')
+	}
+	if b.Len() > network().MaxZonefileBytes {
+		return nil, fmt.Errorf("the registrar's zone file is %d bytes", b.Len())
+	}
+	return []byte(b.String()), nil
+}
+
+// seedRegistrar registers Registrar with its zone file of subdomain
+// records and waits for the mirror to serve the first subdomain.
+func seedRegistrar(ctx context.Context, p *progress, b *txbuild.Builder, send *txbuild.Sender, api *apiClient, swarm *peers, wallet *txbuild.Key, slot int, waitBlock func() error) error {
+	done := p.step(fmt.Sprintf("registering %s, whose zone file creates %d subdomains", Registrar, len(Subdomains)))
+	defer done()
+	zf, err := registrarZonefile()
+	if err != nil {
+		return err
+	}
+	h := wire.SumHash160(zf)
+	ch, err := api.consensusHash()
+	if err != nil {
+		return err
+	}
+	price, err := api.namePrice(Registrar)
+	if err != nil {
+		return err
+	}
+	r, err := b.Preorder(Registrar, wallet, wallet.Address, ch, b.BurnAddress(), price)
+	if err != nil {
+		return err
+	}
+	if _, err := send.Send(wallet, r); err != nil {
+		return fmt.Errorf("preorder %s: %w", Registrar, err)
+	}
+	if err := waitBlock(); err != nil {
+		return err
+	}
+	if _, err := send.Send(wallet, txbuild.Register(Registrar, wallet.Address, &h)); err != nil {
+		return fmt.Errorf("register %s: %w", Registrar, err)
+	}
+	if err := waitBlock(); err != nil {
+		return err
+	}
+	if err := swarm.allow(ctx, []plugins.Key{plugins.Key(h)}); err != nil {
+		return err
+	}
+	if _, err := swarm.publish(ctx, slot, plugins.Key(h), zf); err != nil {
+		return fmt.Errorf("zone file of %s into the DHT: %w", Registrar, err)
+	}
+	// the mirror crawls the zone file and indexes its subdomains
+	first := "/v1/names/" + Subdomains[0] + "." + Registrar
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if code, err := api.get(first, nil); err == nil && code == 200 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("devnet: the mirror does not serve %s after 2 minutes", first)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func readRunning(dir string) (*running, error) {

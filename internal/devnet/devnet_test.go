@@ -207,6 +207,22 @@ func TestDevnet(t *testing.T) {
 	for _, z := range real {
 		byName[z.Name] = z.Data
 	}
+	// the registrar's subdomains answer over HTTP and DNS
+	if len(d.info.Subdomains) != len(Subdomains) {
+		t.Fatalf("subdomains %v", d.info.Subdomains)
+	}
+	for i, fqn := range d.info.Subdomains {
+		var rec map[string]any
+		if code := getJSON(t, "http://"+d.info.HTTP+"/v1/names/"+fqn, &rec); code != 200 || rec["status"] != "registered_subdomain" || rec["address"] != SubdomainKey(Subdomains[i]).Address {
+			t.Errorf("%s: %d %v", fqn, code, rec)
+		}
+		m := new(dns.Msg)
+		m.SetQuestion(fqn+".", dns.TypeA)
+		r, err := dns.Exchange(m, d.info.DNS)
+		if err != nil || len(r.Answer) != 1 || r.Answer[0].(*dns.A).A.String() != "127.0.0.1" {
+			t.Errorf("%s A: %v %v", fqn, r, err)
+		}
+	}
 	held := d.info.Names[len(d.info.Names)-1] // not looked up yet: not in the mirror's memory
 	for _, n := range d.info.Names[:len(d.info.Names)-1] {
 		resolves(t, d, n, byName[n])
@@ -263,4 +279,13 @@ func TestDevnet(t *testing.T) {
 	if _, err := Dial(t.TempDir(), io.Discard); err == nil || !strings.Contains(err.Error(), "no devnet is running") {
 		t.Errorf("dial an empty folder: %v", err)
 	}
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	code, body := httpGet(t, url)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("%s: %q: %v", url, body, err)
+	}
+	return code
 }

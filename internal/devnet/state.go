@@ -22,7 +22,9 @@ import (
 // zonemirror. 2: the name database of format 7 (rules fixed to follow
 // blockstack-core v21.0.0.5). 3: records, preorder hashes and answers in
 // the testnet address form (m…/n…/2…), as the original's, not simnet's.
-const folderFormat = 3
+// 4: the registrar name and its subdomains are seeded (and the name
+// database keeps subdomains: format 9).
+const folderFormat = 4
 
 // state is what a devnet keeps across starts (DATA/state.json).
 type state struct {

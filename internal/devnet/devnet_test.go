@@ -223,6 +223,9 @@ func TestDevnet(t *testing.T) {
 			t.Errorf("%s A: %v %v", fqn, r, err)
 		}
 	}
+	if _, body := httpGet(t, "http://"+d.info.HTTP+"/metrics"); !strings.Contains(string(body), fmt.Sprintf("\nzonemirror_subdomains %d\n", len(Subdomains))) {
+		t.Errorf("metrics do not count %d subdomains", len(Subdomains))
+	}
 	held := d.info.Names[len(d.info.Names)-1] // not looked up yet: not in the mirror's memory
 	for _, n := range d.info.Names[:len(d.info.Names)-1] {
 		resolves(t, d, n, byName[n])

@@ -182,7 +182,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 
 	// Metrics, the API, DNS.
 	reg := prometheus.NewRegistry()
-	met := newMetrics(reg, db, syncer, store, m, drivers, crawl)
+	met := newMetrics(reg, db, syncer, store, m, drivers, crawl, subs)
 	ready := func() (bool, string) {
 		if opts.Ready != nil {
 			if ok, why := opts.Ready(); !ok {

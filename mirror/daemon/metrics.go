@@ -15,6 +15,7 @@ import (
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
+	"github.com/zonemirror/zonemirror/subindex"
 )
 
 // metrics are the mirror's Prometheus metrics, named
@@ -26,7 +27,7 @@ type metrics struct {
 	dnsDuration  prometheus.Histogram
 }
 
-func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler) *metrics {
+func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
 	gauge := func(name, help string, f func() float64) {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 	}
@@ -46,6 +47,7 @@ func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, st
 	gauge("zonemirror_mirror_cached_records", "Verified zone files in the mirror's memory cache.", func() float64 { return float64(m.Stats().CachedRecords) })
 	gauge("zonemirror_mirror_cached_record_bytes", "Bytes of the mirror's record cache.", func() float64 { return float64(m.Stats().CachedRecordBytes) })
 	reg.MustRegister(&lookupCollector{m: m, store: store, drivers: drivers})
+	reg.MustRegister(subdomainCollector{db, subs})
 	if c != nil {
 		reg.MustRegister(crawlCollector{c})
 	}
@@ -195,4 +197,35 @@ func (cc crawlCollector) Collect(ch chan<- prometheus.Metric) {
 		metric(descFailures, prometheus.CounterValue, float64(st.Failures[cause]), cause)
 	}
 	metric(descFullPasses, prometheus.CounterValue, float64(st.FullPasses))
+}
+
+var (
+	descSubdomains        = prometheus.NewDesc("zonemirror_subdomains", "Subdomains that exist (a record of theirs holds).", nil, nil)
+	descSubdomainRefused  = prometheus.NewDesc("zonemirror_subdomain_refused_records", "Subdomain records refused, by reason: of a whole zone file (zonefile_*: it does not parse as the original's parser reads it, is not a user zone file, another $ORIGIN…), of one TXT record (bad_parts, bad_seqn, bad_name, duplicate_key, shadowed), and records that do not hold (not_first, bad_sequence, bad_signature, independent, bad_owner).", []string{"reason"}, nil)
+	descSubdomainZones    = prometheus.NewDesc("zonemirror_subdomain_processed_zonefiles_total", "Zone files handed to the name database for their subdomain records since start.", nil, nil)
+	descSubdomainWaiting  = prometheus.NewDesc("zonemirror_subdomain_waiting_zonefiles", "Whitelist entries whose zone file is not held yet, so their subdomain records wait.", nil, nil)
+	descSubdomainFailures = prometheus.NewDesc("zonemirror_subdomain_failures_total", "Zone files whose subdomain processing failed (and is retried).", nil, nil)
+)
+
+// subdomainCollector reports the subdomain state and its indexer.
+type subdomainCollector struct {
+	db   *namedb.DB
+	subs *subindex.Indexer
+}
+
+func (subdomainCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descSubdomains, descSubdomainRefused, descSubdomainZones, descSubdomainWaiting, descSubdomainFailures} {
+		ch <- d
+	}
+}
+
+func (c subdomainCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(descSubdomains, prometheus.GaugeValue, float64(c.db.SubdomainCount()))
+	for reason, n := range c.db.SubdomainRefusals() {
+		ch <- prometheus.MustNewConstMetric(descSubdomainRefused, prometheus.GaugeValue, float64(n), reason)
+	}
+	st := c.subs.Status()
+	ch <- prometheus.MustNewConstMetric(descSubdomainZones, prometheus.CounterValue, float64(st.Processed))
+	ch <- prometheus.MustNewConstMetric(descSubdomainWaiting, prometheus.GaugeValue, float64(st.Waiting))
+	ch <- prometheus.MustNewConstMetric(descSubdomainFailures, prometheus.CounterValue, float64(st.Failed))
 }

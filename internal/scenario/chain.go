@@ -61,6 +61,12 @@ type S struct {
 	zonefiles map[wire.Hash160]string
 	// pending are the transactions of the next block, in order.
 	pending []*btcwire.MsgTx
+	// subdomainsOff: the zone files are not handed to namedb's subdomain
+	// indexing (SubdomainIndexing); pendingCache caches the pending flag
+	// of domains (subdomains.go).
+	subdomainsOff bool
+	pendingCache  map[string]bool
+	pendingKey    [3]int64
 	// the chain the harness extends: its tip, and the times of the last
 	// eleven blocks (for the median-time rule).
 	height   int64
@@ -224,12 +230,15 @@ func (s *S) add(tx *btcwire.MsgTx, spent []coin) {
 }
 
 // NextBlock is testlib.next_block: it mines the transactions sent since
-// the last block into one block, in the order they were sent, and waits
-// until the name database has applied it.
+// the last block into one block, in the order they were sent, waits
+// until the name database has applied it, and then hands namedb the zone
+// files of the whitelist entries it has not processed for subdomains yet
+// whose texts the harness holds (indexSubdomains).
 func (s *S) NextBlock() {
 	s.t.Helper()
 	s.mine()
 	s.waitApplied()
+	s.indexSubdomains()
 }
 
 // NextBlocks mines n blocks (n calls of NextBlock).

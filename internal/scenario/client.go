@@ -148,10 +148,20 @@ func (s *S) PutZonefile(text string) bool {
 }
 
 // GetZonefile is testlib.blockstack_get_zonefile(hash, parse=False): a zone
-// file stored with PutZonefile; ok is false if there is none.
+// file stored with PutZonefile, or the zone file of a subdomain record
+// (the original's Atlas stored those too, subdomains.py:1449-1452); ok is
+// false if there is none.
 func (s *S) GetZonefile(hash string) (string, bool) {
-	z, ok := s.zonefiles[mustHash160(hash)]
-	return z, ok
+	s.t.Helper()
+	h := mustHash160(hash)
+	if z, ok := s.zonefiles[h]; ok {
+		return z, true
+	}
+	z, ok, err := s.DB.SubdomainZonefile(s.ctx, h)
+	if err != nil {
+		s.t.Fatalf("scenario: zone file %s: %v", hash, err)
+	}
+	return string(z), ok
 }
 
 // IsWhitelisted reports whether a zone-file hash was announced on chain.

@@ -45,7 +45,7 @@ var ignoredEnv = map[string]string{
 	"BLOCKSTACK_RPC_MAX_THREADS":                "the original's RPC server",
 	"BLOCKSTACK_EPOCH_3_NAMESPACE_GRACE_PERIOD": "not a variable config.py reads (a scenario's typo of ..._LIFETIME_GRACE_PERIOD): the original ignored it",
 	"BLOCKSTACK_TEST_NAMESPACE_PREORDER_EXPIRE": "NAMESPACE_PREORDER_EXPIRE has no effect in v21 (PROTOCOL.md §5.8)",
-	"BLOCKSTACK_TEST_SUBDOMAINS_FIRST_BLOCK":    "subdomains are not part of these scenarios",
+	"BLOCKSTACK_TEST_SUBDOMAINS_FIRST_BLOCK":    "bounds only the original's one-time subdomain reindex, not its per-block indexing of the zone files it is given (subdomains.py:850-929, blockstackd.py:2413-2420), so the one scenario that sets it (createdb) still indexes zone files of earlier blocks; namedb's SubdomainsFirstBlock bounds all processing, so the network keeps config.py's test value, 256",
 	"BLOCKSTACK_TEST_AMOUNT_PER_WALLET":         "read by Start, not by the network",
 	"BLOCKSTACK_PUBLIC_TESTNET":                 "public-testnet node settings, not rules",
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	btcwire "github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
@@ -142,6 +143,16 @@ func (w *W) Child(i uint32) *W {
 		panic(fmt.Sprintf("scenario: child %d: %v", i, err))
 	}
 	return singleKey(key{priv: priv, compressed: true}, p2pkh)
+}
+
+// subdomainKey is the key a one-key wallet signs subdomain records with,
+// in the form its address commits to (the original's sign_singlesig puts
+// the key's own public key in the scriptSig).
+func (w *W) subdomainKey() subdomain.Key {
+	if w.kind != p2pkh {
+		panic("scenario: subdomain records are signed by p2pkh wallets here (no scenario signs otherwise)")
+	}
+	return subdomain.Key{Private: w.keys[0].priv, Compressed: w.keys[0].compressed}
 }
 
 // PrivkeyHex is the hex of a one-key wallet's private key, with the 01

@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -137,35 +140,20 @@ type ZoneFileResult struct {
 // ProcessZoneFile stores the subdomain records that zonefile — the zone
 // file of whitelist entry index, whose hash it must have — carries, and
 // decides again the state of every subdomain they touch. Processing an
-// entry twice changes nothing. It waits for the writer lock (blocks are
-// applied one at a time with it); readers never wait.
+// entry twice changes nothing. The zone file is read, and the signatures
+// of its records checked, before the writer lock is taken (blocks are
+// applied one at a time with it), so calls from several goroutines use
+// several cores; readers never wait.
 func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte) (*ZoneFileResult, error) {
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, ok, err := db.get(whitelistKey(index))
-	if err != nil {
-		return nil, fmt.Errorf("process zone file %d: %w", index, err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("process zone file %d: no such whitelist entry", index)
-	}
-	e, err := decodeWhitelist(whitelistKey(index), v)
+	e, err := db.whitelistEntry(index)
 	if err != nil {
 		return nil, fmt.Errorf("process zone file %d: %w", index, err)
 	}
 	if wire.SumHash160(zonefile) != e.Hash {
 		return nil, fmt.Errorf("process zone file %d of %s: %w %s", index, e.Name, ErrZoneFileHash, e.Hash)
 	}
-	if _, done, err := db.get(subDoneKey(index)); err != nil || done {
-		return &ZoneFileResult{Done: done}, err
-	}
 	res := &ZoneFileResult{Refused: map[string]int{}}
 	zrow := subZoneRow{TxID: e.TxID}
-	b := db.kv.NewBatch()
-	defer b.Close()
 	var recs []*subdomain.Record
 	if e.Height < db.net.SubdomainsFirstBlock {
 		res.Before, zrow.Before = true, true
@@ -184,9 +172,26 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 			res.Refused[k] += n
 		}
 	}
+	verified := db.preverify(recs)
+
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// a rewind may have replaced the entry meanwhile
+	if now, err := db.whitelistEntry(index); err != nil || now != e {
+		return nil, fmt.Errorf("process zone file %d: the entry changed (a rewind): %v", index, err)
+	}
+	if _, done, err := db.get(subDoneKey(index)); err != nil || done {
+		return &ZoneFileResult{Done: done}, err
+	}
+	b := db.kv.NewBatch()
+	defer b.Close()
 	res.Records, zrow.Records = len(recs), len(recs)
 	add := map[string][]subEntry{}
 	var fqns []string
+	w := &subWriter{}
 	hash := hex.EncodeToString(e.Hash[:])
 	for _, r := range recs {
 		row := &subRow{Domain: r.Domain, Owner: r.Owner, Seq: r.Seq, ZoneFile: r.ZoneFile, Sig: r.Sig, HasSig: r.HasSig,
@@ -203,15 +208,16 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 			case pSubCarrier:
 				continue // settle writes it, once the record is judged
 			}
-			if err := b.Set(k, v, nil); err != nil {
-				return nil, fmt.Errorf("process zone file %d: %w", index, err)
-			}
+			w.set(k, v)
 		}
 	}
 	// the zone file's own refusals (a function of its bytes) are kept
 	// with it; those of records that do not hold follow the state
 	zrow.Refused = maps.Clone(res.Refused)
-	st, err := db.settle(b, fqns, add, -1)
+	st, err := db.settle(w, fqns, add, -1, verified)
+	if err == nil {
+		err = w.into(b)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("process zone file %d of %s: %w", index, e.Name, err)
 	}
@@ -303,17 +309,38 @@ func (st *settled) add(reason string, n int64) {
 
 // settle decides again the state of each of fqns from its stored records
 // (those with an index above dropAbove left out, when it is ≥ 0) and the
-// fresh ones in add, and writes what changed into b.
-func (db *DB) settle(b *pebble.Batch, fqns []string, add map[string][]subEntry, dropAbove int64) (settled, error) {
+// fresh ones in add, and writes what changed into w.
+func (db *DB) settle(w *subWriter, fqns []string, add map[string][]subEntry, dropAbove int64, verified *verifyMemo) (settled, error) {
 	st := settled{refused: map[string]int64{}, fresh: map[string]int{}}
 	p := db.net.Wire
+	owners := map[string]string{} // owner → ownerKey
+	okey := func(owner string) string {
+		k, ok := owners[owner]
+		if !ok {
+			k = ownerKey(p, owner)
+			owners[owner] = k
+		}
+		return k
+	}
+	it, err := db.kv.NewIter(&pebble.IterOptions{LowerBound: []byte{pSubRecord}, UpperBound: []byte{pSubRecord + 1}})
+	if err != nil {
+		return st, err
+	}
+	defer it.Close()
 	for _, fqn := range fqns {
-		hist, err := db.subHistory(fqn)
+		hist, err := subHistoryAt(it, fqn)
 		if err != nil {
 			return st, err
 		}
+		// the current record as stored: the last one that holds
+		var old *subEntry
+		for i := range hist {
+			if hist[i].row.Refused == "" {
+				old = &hist[i]
+			}
+		}
 		if dropAbove >= 0 {
-			kept := hist[:0]
+			kept := hist[:0:0]
 			for _, h := range hist {
 				if h.index <= dropAbove {
 					kept = append(kept, h)
@@ -324,13 +351,12 @@ func (db *DB) settle(b *pebble.Batch, fqns []string, add map[string][]subEntry, 
 			hist = kept
 		}
 		hist = append(hist, add[fqn]...)
+		sort.SliceStable(hist, func(i, j int) bool { return hist[i].index < hist[j].index })
 		entries := make([]subdomain.Entry, len(hist))
 		for i, h := range hist {
 			entries[i] = subdomain.Entry{Record: h.row.record(fqn), Index: h.index}
 		}
-		// Accept sorts entries by index; keep hist in the same order
-		sort.SliceStable(hist, func(i, j int) bool { return hist[i].index < hist[j].index })
-		why := subdomain.Accept(p, entries)
+		why := subdomain.AcceptWith(p, entries, verified.verify)
 		cur := -1
 		for i, h := range hist {
 			if why[i] == "" {
@@ -351,48 +377,74 @@ func (db *DB) settle(b *pebble.Batch, fqns []string, add map[string][]subEntry, 
 			if err != nil {
 				return st, err
 			}
-			if err := b.Set(subRecordKey(fqn, h.index), v, nil); err != nil {
-				return st, err
-			}
-			if err := b.Set(subCarrierKey(h.row.Domain, h.index, h.row.Offset), carrierValue(h.row), nil); err != nil {
-				return st, err
-			}
+			w.set(subRecordKey(fqn, h.index), v)
+			w.set(subCarrierKey(h.row.Domain, h.index, h.row.Offset), carrierValue(h.row))
 		}
 		// the current state, and the indexes that follow it
-		old, hadOld, err := db.subCurrent(fqn)
-		if err != nil {
-			return st, err
-		}
-		if hadOld {
-			if err := b.Delete(subOwnerKey(ownerKey(p, old.row.Owner), fqn), nil); err != nil {
-				return st, err
-			}
+		if old != nil {
+			w.del(subOwnerKey(okey(old.row.Owner), fqn))
 		}
 		_, domain, _ := subdomain.SplitFQN(fqn)
 		switch {
-		case cur < 0 && hadOld:
+		case cur < 0 && old != nil:
 			st.countDelta--
-			for _, k := range [][]byte{subStateKey(fqn), subDomainKey(domain, fqn)} {
-				if err := b.Delete(k, nil); err != nil {
-					return st, err
-				}
-			}
+			w.del(subStateKey(fqn))
+			w.del(subDomainKey(domain, fqn))
 		case cur >= 0:
-			if !hadOld {
+			if old == nil {
 				st.countDelta++
 			}
-			for k, v := range map[string][]byte{
-				string(subStateKey(fqn)):                                   be64(hist[cur].index),
-				string(subOwnerKey(ownerKey(p, hist[cur].row.Owner), fqn)): nil,
-				string(subDomainKey(domain, fqn)):                          nil,
-			} {
-				if err := b.Set([]byte(k), v, nil); err != nil {
-					return st, err
-				}
-			}
+			w.set(subStateKey(fqn), be64(hist[cur].index))
+			w.set(subOwnerKey(okey(hist[cur].row.Owner), fqn), nil)
+			w.set(subDomainKey(domain, fqn), nil)
 		}
 	}
 	return st, nil
+}
+
+// subHistoryAt reads every stored record of fqn with it, by index.
+func subHistoryAt(it *pebble.Iterator, fqn string) ([]subEntry, error) {
+	prefix := subRecordPrefix(fqn)
+	var out []subEntry
+	for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+		k := it.Key()
+		r := new(subRow)
+		if err := json.Unmarshal(it.Value(), r); err != nil || len(k) != len(prefix)+8 {
+			return nil, corrupt("subdomain record", k)
+		}
+		out = append(out, subEntry{index: int64(beUint(k[len(prefix):])), row: r})
+	}
+	return out, it.Error()
+}
+
+// subWriter collects the writes of one change of subdomain state and puts
+// them into a batch in key order, the last write of a key winning (in key
+// order the memtable finds each insertion point from the last one).
+type subWriter struct {
+	writes []kvWrite
+}
+
+func (w *subWriter) set(k, v []byte) { w.writes = append(w.writes, kvWrite{key: k, val: v}) }
+func (w *subWriter) del(k []byte)    { w.writes = append(w.writes, kvWrite{key: k, del: true}) }
+
+// into writes the collected writes into b.
+func (w *subWriter) into(b *pebble.Batch) error {
+	slices.SortStableFunc(w.writes, func(a, b kvWrite) int { return bytes.Compare(a.key, b.key) })
+	for i, x := range w.writes {
+		if i+1 < len(w.writes) && bytes.Equal(w.writes[i+1].key, x.key) {
+			continue
+		}
+		var err error
+		if x.del {
+			err = b.Delete(x.key, nil)
+		} else {
+			err = b.Set(x.key, x.val, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ownerKey is the form of an owner address the owner index keys by: the
@@ -497,7 +549,11 @@ func (db *DB) dropSubdomainsAbove(b *pebble.Batch, count int64) (settled, map[st
 	if err != nil {
 		return settled{}, nil, fmt.Errorf("drop subdomain records above entry %d: %w", count, err)
 	}
-	st, err := db.settle(b, fqns, nil, count)
+	w := &subWriter{}
+	st, err := db.settle(w, fqns, nil, count, nil)
+	if err == nil {
+		err = w.into(b)
+	}
 	if err != nil {
 		return st, nil, err
 	}
@@ -858,4 +914,81 @@ func (db *DB) DomainResolver(_ context.Context, name string) (string, error) {
 		return true, nil
 	})
 	return best, err
+}
+
+// whitelistEntry reads whitelist entry index.
+func (db *DB) whitelistEntry(index int64) (WhitelistEntry, error) {
+	v, ok, err := db.get(whitelistKey(index))
+	if err != nil {
+		return WhitelistEntry{}, err
+	}
+	if !ok {
+		return WhitelistEntry{}, fmt.Errorf("no whitelist entry %d", index)
+	}
+	return decodeWhitelist(whitelistKey(index), v)
+}
+
+// verifyMemo holds signatures checked before the writer lock: for each
+// signed record, against the owner of its subdomain as stored then —
+// the owner it must have been signed by, unless the subdomain changes in
+// between (then Accept checks it under the lock).
+type verifyMemo struct {
+	mu sync.Mutex
+	ok map[verifyKey]bool
+}
+
+type verifyKey struct{ owner, plaintext, sig string }
+
+// verify is subdomain.Verify through the memo.
+func (m *verifyMemo) verify(p wire.Params, owner, plaintext, sig string) bool {
+	if m != nil {
+		m.mu.Lock()
+		ok, found := m.ok[verifyKey{owner, plaintext, sig}]
+		m.mu.Unlock()
+		if found {
+			return ok
+		}
+	}
+	return subdomain.Verify(p, owner, plaintext, sig)
+}
+
+// preverify checks the signatures of recs against their subdomains'
+// current owners, on all cores.
+func (db *DB) preverify(recs []*subdomain.Record) *verifyMemo {
+	m := &verifyMemo{ok: map[verifyKey]bool{}}
+	var todo []verifyKey
+	for _, r := range recs {
+		if !r.HasSig || r.Seq == 0 {
+			continue
+		}
+		cur, ok, err := db.subCurrent(r.FQN)
+		if err != nil || !ok || cur.row.Seq != r.Seq-1 {
+			continue
+		}
+		todo = append(todo, verifyKey{cur.row.Owner, r.Plaintext(), r.Sig})
+	}
+	if len(todo) == 0 {
+		return m
+	}
+	p := db.net.Wire
+	var wg sync.WaitGroup
+	next := make(chan verifyKey)
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				ok := subdomain.Verify(p, k.owner, k.plaintext, k.sig)
+				m.mu.Lock()
+				m.ok[k] = ok
+				m.mu.Unlock()
+			}
+		}()
+	}
+	for _, k := range todo {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return m
 }

@@ -3,6 +3,8 @@ package namedb
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,13 +55,37 @@ func (s *subBench) announce(b *testing.B, zonefiles []string) []WhitelistEntry {
 	return es
 }
 
+// process hands the zone files to the database from GOMAXPROCS
+// goroutines, as subindex does.
 func (s *subBench) process(b *testing.B, es []WhitelistEntry) {
 	ctx := context.Background()
+	next := make(chan WhitelistEntry)
+	errs := make(chan error, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range next {
+				res, err := s.c.db.ProcessZoneFile(ctx, e.Index, s.c.zonefiles[e.Hash])
+				if err == nil && (res.Records != benchBatch || len(res.Refused) != 0) {
+					err = fmt.Errorf("entry %d: %+v", e.Index, res)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
 	for _, e := range es {
-		res, err := s.c.db.ProcessZoneFile(ctx, e.Index, s.c.zonefiles[e.Hash])
-		if err != nil || res.Records != benchBatch || len(res.Refused) != 0 {
-			b.Fatalf("entry %d: %+v, %v", e.Index, res, err)
-		}
+		next <- e
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/btcsuite/btcd/btcec/v2"
@@ -305,6 +306,19 @@ func TestLateZoneFile(t *testing.T) {
 		c.announce(reg, "reg.id", zoneOf("reg.id", txt(t, "alice", "reg.id", B, 2, "alice 2", &b)))
 		c.mustAccept(c.mine(), 1)
 		es := c.entries(0)
+		if order == nil { // all at once, from as many goroutines
+			var wg sync.WaitGroup
+			for _, e := range es {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := c.db.ProcessZoneFile(context.Background(), e.Index, c.zonefiles[e.Hash]); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+		}
 		for _, i := range order {
 			c.process(es[i].Index)
 		}
@@ -315,7 +329,7 @@ func TestLateZoneFile(t *testing.T) {
 		return dumpSubdomains(t, c.db)
 	}
 	onTime := run([]int{0, 1, 2})
-	for _, order := range [][]int{{1, 2, 0}, {2, 1, 0}, {0, 2, 1}, {2, 0, 1}} {
+	for _, order := range [][]int{{1, 2, 0}, {2, 1, 0}, {0, 2, 1}, {2, 0, 1}, nil} {
 		if got := run(order); got != onTime {
 			t.Errorf("order %v:\n%s\nwant\n%s", order, got, onTime)
 		}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -191,20 +192,21 @@ func (ix *Indexer) catchUp(ctx context.Context, cursor int64) (int64, string, er
 			ix.mu.Unlock()
 			return cursor, txid, nil
 		}
-		for _, e := range es {
-			// arrivals first: a crawl may be feeding them
-			for drained := false; !drained; {
-				select {
-				case a := <-ix.arrived:
-					ix.process(ctx, a.hash, a.data)
-				default:
-					drained = true
-				}
+		// arrivals first: a crawl may be feeding them
+		for drained := false; !drained; {
+			select {
+			case a := <-ix.arrived:
+				ix.process(ctx, a.hash, a.data)
+			default:
+				drained = true
 			}
+		}
+		var held []heldEntry
+		for _, e := range es {
 			data, err := ix.recs.Get(ctx, plugins.Key(e.Hash))
 			switch {
 			case err == nil:
-				ix.processEntry(ctx, e.Index, data)
+				held = append(held, heldEntry{e.Index, data})
 			case errors.Is(err, plugins.ErrNotFound):
 				ix.mu.Lock()
 				ix.waiting[e.Hash] = append(ix.waiting[e.Hash], e.Index)
@@ -219,12 +221,41 @@ func (ix *Indexer) catchUp(ctx context.Context, cursor int64) (int64, string, er
 				ix.waiting[e.Hash] = append(ix.waiting[e.Hash], e.Index)
 				ix.mu.Unlock()
 			}
-			cursor, txid = e.Index, e.TxID
-			ix.mu.Lock()
-			ix.st.Cursor = cursor
-			ix.mu.Unlock()
 		}
+		ix.processAll(ctx, held)
+		last := es[len(es)-1]
+		cursor, txid = last.Index, last.TxID
+		ix.mu.Lock()
+		ix.st.Cursor = cursor
+		ix.mu.Unlock()
 	}
+}
+
+type heldEntry struct {
+	index int64
+	data  []byte
+}
+
+// processAll processes entries on every core: namedb reads each zone file
+// and checks its signatures in parallel, and the state comes out the same
+// in any order.
+func (ix *Indexer) processAll(ctx context.Context, entries []heldEntry) {
+	next := make(chan heldEntry)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range next {
+				ix.processEntry(ctx, e.index, e.data)
+			}
+		}()
+	}
+	for _, e := range entries {
+		next <- e
+	}
+	close(next)
+	wg.Wait()
 }
 
 // process handles a zone file that arrived: every waiting entry of its

@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		os.Exit(crashChild(path))
 	}
+	if arg := os.Getenv(subCrashChildEnv); arg != "" {
+		os.Exit(subCrashChild(arg))
+	}
 	os.Exit(m.Run())
 }
 

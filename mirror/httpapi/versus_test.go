@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/zonemirror/zonemirror/internal/testmirror"
+	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
+	"github.com/zonemirror/zonemirror/plugins"
 )
 
 // BenchmarkVersusNginx runs wrk against the mirror's
@@ -58,13 +60,26 @@ func BenchmarkVersusNginx(b *testing.B) {
 		os.MkdirAll(filepath.Join(root, "v1", "zonefiles"), 0o755)
 		os.WriteFile(filepath.Join(root, "v1", "zonefiles", h), zf, 0o644)
 	}
+	// 10,000 subdomains of reg.id, 100 to a zone file, each with a zone
+	// file of the same size as the names'
+	subs := benchSubdomains(b, f, 10_000)
+	for _, fqn := range subs {
+		rec, err := f.Chain.DB.Subdomain(context.Background(), fqn)
+		if err != nil || rec == nil {
+			b.Fatalf("%s: %v %v", fqn, rec, err)
+		}
+		body, _ := json.Marshal(map[string]string{"zonefile": string(rec.ZoneFile)})
+		dir := filepath.Join(root, "v1", "names", fqn)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "zonefile"), body, 0o644)
+	}
 	nginxURL := startNginx(b, root)
 	bareURL := startBare(b, root)
 
 	// Warm both (the mirror's caches, nginx's page cache).
 	for i, n := range names {
 		for _, base := range []string{mirrorURL, nginxURL} {
-			for _, p := range []string{"/v1/names/" + n + "/zonefile", "/v1/zonefiles/" + hashes[i]} {
+			for _, p := range []string{"/v1/names/" + n + "/zonefile", "/v1/zonefiles/" + hashes[i], "/v1/names/" + subs[i] + "/zonefile"} {
 				resp, err := http.Get(base + p)
 				if err != nil || resp.StatusCode != 200 {
 					b.Fatalf("warm-up %s%s: %v %v", base, p, resp, err)
@@ -80,7 +95,7 @@ func BenchmarkVersusNginx(b *testing.B) {
 		for _, route := range []struct {
 			name, prefix, suffix string
 			keys                 []string
-		}{{"names", "/v1/names/", "/zonefile", names}, {"zonefiles", "/v1/zonefiles/", "", hashes}} {
+		}{{"names", "/v1/names/", "/zonefile", names}, {"zonefiles", "/v1/zonefiles/", "", hashes}, {"subdomains", "/v1/names/", "/zonefile", subs}} {
 			script := wrkScript(b, route.prefix, route.suffix, route.keys)
 			var m, ng, bare []wrkResult
 			for range rounds {
@@ -238,4 +253,46 @@ func runWrk(b *testing.B, url, script string) wrkResult {
 	v, _ := strconv.ParseFloat(string(p[1]), 64)
 	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p[2])]
 	return wrkResult{rps: rps, p99: time.Duration(v * float64(unit))}
+}
+
+// benchSubdomains gives the fixture's chain a registrar, reg.id, whose
+// zone files create n subdomains (100 a zone file), processes them and
+// returns their names.
+func benchSubdomains(b *testing.B, f *testmirror.Fixture, n int) []string {
+	ctx := context.Background()
+	reg := f.Chain.Key("registrar")
+	f.Chain.Register(reg, nil, "reg.id")
+	var subs []string
+	for first := 0; first < n; first += 100 {
+		var zf strings.Builder
+		zf.WriteString("$ORIGIN reg.id\n$TTL 3600\n")
+		for i := first; i < min(first+100, n); i++ {
+			fqn := fmt.Sprintf("s%05d.reg.id", i)
+			own := fmt.Sprintf("$ORIGIN %s\n$TTL 3600\n_http._tcp IN URI 10 1 \"https://gaia.blockstack.org/hub/1Cz4tRwMKoZLS4Tf4hU7hawzu3HpPaRMtU/profile.json\"\n", fqn)
+			r := &subdomain.Record{FQN: fqn, Domain: "reg.id", Owner: "1Cz4tRwMKoZLS4Tf4hU7hawzu3HpPaRMtU", ZoneFile: []byte(own)}
+			zf.WriteString(r.TXT() + "\n")
+			subs = append(subs, fqn)
+		}
+		data := []byte(zf.String())
+		f.Chain.Update(reg, "reg.id", data)
+		f.Chain.Mine()
+		if _, err := f.Store.Put(ctx, plugins.SumKey(data), data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	es, err := f.Chain.DB.SubdomainsPending(ctx, 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range es {
+		if zf, err := f.Store.Get(ctx, plugins.Key(e.Hash)); err == nil {
+			if _, err := f.Chain.DB.ProcessZoneFile(ctx, e.Index, zf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if got := f.Chain.DB.SubdomainCount(); got != int64(n) {
+		b.Fatalf("%d subdomains, want %d", got, n)
+	}
+	return subs
 }

@@ -1,0 +1,229 @@
+package bzones
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The text passes through four stages before the records are read, each
+// ending in serialize and each (but flatten) starting with tokenize, exactly
+// as parse_zone_file does; serialize∘tokenize is not the identity (quotes
+// become active, empty tokens vanish, blanks inside tokens split them), so the
+// stages are kept apart rather than merged into one tokenizer.
+
+// isSpace is C isspace() in the C locale, which is what Python 2's
+// str.isspace() uses on the byte strings the original reads.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// tokenize is tokenize_line: split on blanks, a quoted string is one token
+// (the quote may start in the middle of a token; an empty "" is an empty
+// token), a backslash is always dropped and makes the next character literal
+// (a blank, a quote or a ';'), and an unescaped ';' ends the line, even
+// inside quotes, after emitting the token so far (even if empty).
+func tokenize(line string) []string {
+	var ret []string
+	escape, quote := false, false
+	var buf []byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if isSpace(c) {
+			switch {
+			case !quote && !escape:
+				if len(buf) > 0 {
+					ret = append(ret, string(buf))
+				}
+				buf = buf[:0]
+			case quote:
+				buf = append(buf, c) // the escape, if any, stays pending
+			default: // escape
+				buf = append(buf, c)
+				escape = false
+			}
+			continue
+		}
+		switch c {
+		case '\\':
+			escape = true
+			continue
+		case '"':
+			if !escape {
+				if quote {
+					ret = append(ret, string(buf))
+					buf = buf[:0]
+					quote = false
+				} else {
+					quote = true // the token so far is kept
+				}
+				continue
+			}
+		case ';':
+			if !escape {
+				return append(ret, string(buf))
+			}
+		}
+		buf = append(buf, c)
+		escape = false
+	}
+	if strings.Trim(strings.Trim(string(buf), " "), "\n") != "" {
+		ret = append(ret, string(buf))
+	}
+	return ret
+}
+
+// serialize quotes tokens containing a space (nothing else: not tabs, not
+// quotes) and escapes every ';'.
+func serialize(tokens []string) string {
+	var b strings.Builder
+	for i, tok := range tokens {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		quoted := strings.IndexByte(tok, ' ') >= 0
+		if quoted {
+			b.WriteByte('"')
+		}
+		for j := 0; j < len(tok); j++ {
+			if tok[j] == ';' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(tok[j])
+		}
+		if quoted {
+			b.WriteByte('"')
+		}
+	}
+	return b.String()
+}
+
+// removeComments re-serializes every non-empty line (comments go, blank
+// lines become empty lines).
+func removeComments(text string) string {
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	for _, line := range lines {
+		if line == "" {
+			continue
+		}
+		out = append(out, serialize(tokenize(line)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// flatten joins parenthesised groups into one line. It works on words split
+// at single spaces (tabs first become spaces), not on tokens: parentheses
+// inside quoted strings count, runs of spaces inside quoted strings shrink to
+// one, and a group that is never closed swallows the rest of the file.
+func flatten(text string) string {
+	var out []string
+	var captured []string
+	capturing := false
+	word := func(tok string) {
+		if !capturing && tok == "" { // end of a line
+			if len(captured) > 0 {
+				out = append(out, strings.Join(captured, " "))
+				captured = captured[:0]
+			}
+			return
+		}
+		if strings.HasPrefix(tok, "(") {
+			tok = strings.TrimLeft(tok, "(")
+			capturing = true
+		}
+		if capturing && strings.HasSuffix(tok, ")") {
+			tok = strings.TrimRight(tok, ")")
+			capturing = false
+		}
+		captured = append(captured, tok)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if l == "" {
+			continue
+		}
+		l = strings.ReplaceAll(l, "\t", " ")
+		for _, w := range strings.Split(l, " ") {
+			if w != "" {
+				word(w)
+			}
+		}
+		word("")
+	}
+	return strings.Join(out, "\n")
+}
+
+// upperIs reports whether Python 2's tok.upper() == want (ASCII only).
+func upperIs(tok, want string) bool {
+	if len(tok) != len(want) {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// removeClass drops the first token spelled exactly IN from each line that
+// has a token upper-casing to IN, else likewise CS, CH or HS; if only other
+// spellings are there, Python's list.remove raises ValueError.
+func removeClass(text string) (string, error) {
+	lines := strings.Split(text, "\n")
+	for li, line := range lines {
+		tokens := tokenize(line)
+		for _, class := range []string{"IN", "CS", "CH", "HS"} {
+			present, at := false, -1
+			for i, t := range tokens {
+				if upperIs(t, class) {
+					present = true
+					if t == class {
+						at = i
+						break
+					}
+				}
+			}
+			if !present {
+				continue
+			}
+			if at < 0 {
+				return "", fmt.Errorf("%w: %q", ErrClass, clip(line))
+			}
+			tokens = append(tokens[:at], tokens[at+1:]...)
+			break
+		}
+		lines[li] = serialize(tokens)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// addDefaultName drops lines without tokens and puts '@' before a line that
+// starts with a record type (not $ORIGIN/$TTL; case-sensitive).
+func addDefaultName(text string) string {
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	for _, line := range lines {
+		tokens := tokenize(line)
+		if len(tokens) == 0 {
+			continue
+		}
+		if isSupported(tokens[0]) && tokens[0][0] != '$' {
+			tokens = append([]string{"@"}, tokens...)
+		}
+		out = append(out, serialize(tokens))
+	}
+	return strings.Join(out, "\n")
+}
+
+// clip shortens a line for an error message.
+func clip(s string) string {
+	const max = 120
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}

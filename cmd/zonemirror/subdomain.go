@@ -50,7 +50,7 @@ func runSubdomain(_ context.Context, env *cmdEnv, args []string) error {
 	zonefile := fs.String("zonefile", "", "a file holding the subdomain's own zone file")
 	keyFile := fs.String("key-file", "", "a file of WIF keys, one a line: the owner's as of the last record (needed for --seq ≥ 1)")
 	redeem := fs.String("redeem-script", "", "the hex redeem script of a p2sh multisig owner as of the last record")
-	network := fs.String("network", "mainnet", "the network: mainnet, testnet, regtest or devnet (the address versions)")
+	network := fs.String("network", "mainnet", "the network: mainnet, regtest or simnet (the devnet's); every network but mainnet uses the testnet address versions")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), subdomainHelp, "\nFlags:\n")
 		fs.PrintDefaults()

@@ -8,6 +8,11 @@
 // profiles) answer a JSON 501 saying why. The README has the table of
 // every route.
 //
+// Subdomains (alice.id.blockstack) answer on the routes of names as the
+// original's rpc.py answered them, from namedb's subdomain state, and on
+// /v1/subdomains…; their answers are cached until subdomain state changes
+// (namedb.SubdomainGen).
+//
 // Every answer about a name carries the height and consensus hash it is
 // true at (X-Zonemirror-Height, X-Zonemirror-Consensus-Hash) and an ETag
 // tied to the last block that changed the name; zone files by hash are

@@ -96,9 +96,9 @@ type cached struct {
 	// subGen is the subdomain generation an answer below a name (where a
 	// subdomain may live) was made at.
 	subGen uint64
-	rcode   int
-	answer  []dns.RR
-	ns      []dns.RR
+	rcode  int
+	answer []dns.RR
+	ns     []dns.RR
 	// packed holds the answer in wire form once sent, by variant
 	// (noEDNS, withEDNS).
 	packed [2]atomic.Pointer[packedMsg]

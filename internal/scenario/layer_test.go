@@ -41,12 +41,16 @@ func TestEnvNetwork(t *testing.T) {
 }
 
 // Wallets lock their coins as the original's did: p2pkh for one key (its
-// address from the key as the WIF says, uncompressed for 5…), p2sh for
+// address from the key compressed, whatever the WIF says, as keylib 0.1.1
+// made it: rest_api_accounts asserts wallets[0]'s address), p2sh for
 // multisig and segwit.
 func TestWalletKinds(t *testing.T) {
 	u := scenario.Wallet("5JesPiN68qt44Hc2nT8qmyZ1JDwHebfoh9KQ52Lazb1m1LaKNj9")
-	if len(u.PubkeyHex) != 130 || !strings.ContainsAny(u.Addr[:1], "mn") {
-		t.Errorf("uncompressed wallet %s, key %s", u, u.PubkeyHex)
+	if len(u.PubkeyHex) != 66 || u.Addr != "mr6nrMvvh44sR5MiX929mMXP5hqgaTr6fx" {
+		t.Errorf("wallet %s, key %s: want mr6nrMvvh44sR5MiX929mMXP5hqgaTr6fx, compressed", u, u.PubkeyHex)
+	}
+	if u.PrivkeyHex() != "6e50431b955fe73f079469b24f06480aee44e4519282686433195b3c4b5336ef01" {
+		t.Errorf("wallet %s: privkey %s, want the hex with 01", u, u.PrivkeyHex())
 	}
 	if c := u.Child(0); len(c.PubkeyHex) != 66 || c.Addr == u.Addr {
 		t.Errorf("child %s", c)

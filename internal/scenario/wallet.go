@@ -59,11 +59,18 @@ type W struct {
 }
 
 // Wallet is testlib.Wallet: a p2pkh wallet of one private key, given as
-// WIF (5…/K…/L…, 9…/c…) or as hex (64 digits; 66 ending in 01 for a
-// compressed key). It panics on a malformed key: wallets are constants of
-// the scenario.
+// WIF (5…/K…/L…, 9…/c…) or as hex (64 digits, or 66 ending in 01). The
+// key is used compressed whatever its encoding says, as the original's
+// was: testlib.Wallet made it with virtualchain.BitcoinPrivateKey, i.e.
+// keylib 0.1.1's ECPrivateKey, whose compressed flag defaults to true and
+// no longer follows the WIF (keylib-py 694e5ed, "always respect compressed
+// flag"); so wallets[0] of the 5JesPi… key has the address
+// mr6nrMvvh44sR5MiX929mMXP5hqgaTr6fx, which rest_api_accounts asserts,
+// and its privkey is the hex with the 01 suffix. It panics on a malformed
+// key: wallets are constants of the scenario.
 func Wallet(privkey string) *W {
 	k := parseKey(privkey)
+	k.compressed = true
 	return singleKey(k, p2pkh)
 }
 
@@ -76,13 +83,15 @@ func SegwitWallet(privkey string) *W {
 }
 
 // MultisigWallet is testlib.MultisigWallet: m of the given keys, in a p2sh
-// bare-multisig script (each key as its encoding says, as virtualchain's
-// make_multisig_info does).
+// bare-multisig script, each key compressed (virtualchain's
+// make_multisig_info makes them with BitcoinPrivateKey(pk), compressed
+// whatever the encoding says: see Wallet).
 func MultisigWallet(m int, privkeys ...string) *W {
 	w := &W{kind: p2shMultisig, m: m}
 	var pubs [][]byte
 	for _, s := range privkeys {
 		k := parseKey(s)
+		k.compressed = true
 		w.keys = append(w.keys, k)
 		pubs = append(pubs, k.pub())
 	}

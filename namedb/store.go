@@ -234,22 +234,31 @@ func newBlockWriter(db *DB) *blockWriter {
 // write of a key winning, and returns the batch. In key order the
 // memtable finds each insertion point from the last one.
 func (w *blockWriter) batch() (*pebble.Batch, error) {
-	slices.SortStableFunc(w.writes, func(a, b kvWrite) int { return bytes.Compare(a.key, b.key) })
-	for i, x := range w.writes {
-		if i+1 < len(w.writes) && bytes.Equal(w.writes[i+1].key, x.key) {
+	if err := writeSorted(w.b, w.writes); err != nil {
+		return nil, err
+	}
+	return w.b, nil
+}
+
+// writeSorted puts writes into b in key order, the last write of a key
+// winning.
+func writeSorted(b *pebble.Batch, writes []kvWrite) error {
+	slices.SortStableFunc(writes, func(a, b kvWrite) int { return bytes.Compare(a.key, b.key) })
+	for i, x := range writes {
+		if i+1 < len(writes) && bytes.Equal(writes[i+1].key, x.key) {
 			continue
 		}
 		var err error
 		if x.del {
-			err = w.b.Delete(x.key, nil)
+			err = b.Delete(x.key, nil)
 		} else {
-			err = w.b.Set(x.key, x.val, nil)
+			err = b.Set(x.key, x.val, nil)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return w.b, nil
+	return nil
 }
 
 // log records k's value before the block (present tells whether it had

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 
@@ -417,9 +416,8 @@ func subHistoryAt(it *pebble.Iterator, fqn string) ([]subEntry, error) {
 	return out, it.Error()
 }
 
-// subWriter collects the writes of one change of subdomain state and puts
-// them into a batch in key order, the last write of a key winning (in key
-// order the memtable finds each insertion point from the last one).
+// subWriter collects the writes of one change of subdomain state, for a
+// batch in key order (writeSorted).
 type subWriter struct {
 	writes []kvWrite
 }
@@ -428,24 +426,7 @@ func (w *subWriter) set(k, v []byte) { w.writes = append(w.writes, kvWrite{key: 
 func (w *subWriter) del(k []byte)    { w.writes = append(w.writes, kvWrite{key: k, del: true}) }
 
 // into writes the collected writes into b.
-func (w *subWriter) into(b *pebble.Batch) error {
-	slices.SortStableFunc(w.writes, func(a, b kvWrite) int { return bytes.Compare(a.key, b.key) })
-	for i, x := range w.writes {
-		if i+1 < len(w.writes) && bytes.Equal(w.writes[i+1].key, x.key) {
-			continue
-		}
-		var err error
-		if x.del {
-			err = b.Delete(x.key, nil)
-		} else {
-			err = b.Set(x.key, x.val, nil)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (w *subWriter) into(b *pebble.Batch) error { return writeSorted(b, w.writes) }
 
 // ownerKey is the form of an owner address the owner index keys by: the
 // network's (either form of a key's address finds its subdomains), or the

@@ -137,3 +137,27 @@ func diskStore(t testing.TB, cfg disk.Config, zf map[string][]byte) *tiered.Stor
 	}
 	return store
 }
+
+// IndexSubdomains hands every pending whitelist entry whose zone file the
+// tiers hold to the name database (what the daemon's subindex does), and
+// returns how many it processed.
+func (f *Fixture) IndexSubdomains(t testing.TB) int {
+	t.Helper()
+	ctx := context.Background()
+	es, err := f.Chain.DB.SubdomainsPending(ctx, 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range es {
+		zf, err := f.Store.Get(ctx, plugins.Key(e.Hash))
+		if err != nil {
+			continue // not held (missing.id's)
+		}
+		if _, err := f.Chain.DB.ProcessZoneFile(ctx, e.Index, zf); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
+}

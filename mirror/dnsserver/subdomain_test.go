@@ -23,19 +23,7 @@ func TestSubdomainAnswers(t *testing.T) {
 	reg := "$ORIGIN reg.id\n$TTL 60\n@ IN A 10.0.0.9\nwww IN A 10.0.0.8\n" + sub("alice", aliceZF) + "\n"
 	f := startWith(t, Options{}, map[string][]byte{"reg.id": []byte(reg)})
 	ctx := context.Background()
-	process := func() {
-		es, err := f.Chain.DB.SubdomainsPending(ctx, 0, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range es {
-			if zf, err := f.Store.Get(ctx, plugins.Key(e.Hash)); err == nil {
-				if _, err := f.Chain.DB.ProcessZoneFile(ctx, e.Index, zf); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
+	process := func() { f.IndexSubdomains(t) }
 	// before processing, www is the registrar's; alice is not a name yet
 	if r := f.ask(t, "udp", 0, "alice.reg.id", dns.TypeA); len(r.Answer) != 0 {
 		t.Fatalf("alice before it exists: %v", r.Answer)

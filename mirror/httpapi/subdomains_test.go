@@ -23,6 +23,7 @@ import (
 // subFixture is a mirror whose name reg.id carries subdomains.
 type subFixture struct {
 	*fixture
+	tm         *testmirror.Fixture
 	alice, bob subdomain.Key
 	aliceAddr  string
 	bobAddr    string
@@ -50,25 +51,6 @@ func subZone(fqn, url string) string {
 	return "$ORIGIN " + fqn + "\n$TTL 3600\n_http._tcp IN URI 10 1 \"" + url + "\"\n"
 }
 
-// processAll hands every whitelist entry's held zone file to namedb.
-func (f *subFixture) processAll() {
-	f.t.Helper()
-	ctx := context.Background()
-	es, err := f.chain.DB.SubdomainsPending(ctx, 0, 1000)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, e := range es {
-		zf, err := f.store.Get(ctx, plugins.Key(e.Hash))
-		if err != nil {
-			continue // missing.id's
-		}
-		if _, err := f.chain.DB.ProcessZoneFile(ctx, e.Index, zf); err != nil {
-			f.t.Fatal(err)
-		}
-	}
-}
-
 func newSubFixture(t *testing.T) *subFixture {
 	f := &subFixture{alice: subKeyOf("alice"), bob: subKeyOf("bob")}
 	p := wire.TestnetParams
@@ -82,7 +64,8 @@ func newSubFixture(t *testing.T) *subFixture {
 	tm := testmirror.New(t, map[string][]byte{"reg.id": []byte(reg), "res.id": []byte(resolved)})
 	url := serve(t, New(tm.Mirror, tm.Chain.DB, Options{Version: "test"}))
 	f.fixture = &fixture{t: t, chain: tm.Chain, store: tm.Store, m: tm.Mirror, url: url, zf: tm.Zonefiles, owner: tm.Owner}
-	f.processAll()
+	f.tm = tm
+	f.tm.IndexSubdomains(f.t)
 	return f
 }
 
@@ -101,7 +84,7 @@ func (f *subFixture) transfer() {
 	if _, err := f.store.Put(context.Background(), plugins.SumKey(zf), zf); err != nil {
 		f.t.Fatal(err)
 	}
-	f.processAll()
+	f.tm.IndexSubdomains(f.t)
 }
 
 // Subdomains answer on the routes of names with the original's shapes and

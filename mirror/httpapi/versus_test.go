@@ -280,17 +280,7 @@ func benchSubdomains(b *testing.B, f *testmirror.Fixture, n int) []string {
 			b.Fatal(err)
 		}
 	}
-	es, err := f.Chain.DB.SubdomainsPending(ctx, 0, 1<<20)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, e := range es {
-		if zf, err := f.Store.Get(ctx, plugins.Key(e.Hash)); err == nil {
-			if _, err := f.Chain.DB.ProcessZoneFile(ctx, e.Index, zf); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	f.IndexSubdomains(b)
 	if got := f.Chain.DB.SubdomainCount(); got != int64(n) {
 		b.Fatalf("%d subdomains, want %d", got, n)
 	}

@@ -23,6 +23,11 @@ func isSpace(c byte) bool {
 // (a blank, a quote or a ';'), and an unescaped ';' ends the line, even
 // inside quotes, after emitting the token so far (even if empty).
 func tokenize(line string) []string {
+	if strings.IndexAny(line, "\"\\;") < 0 {
+		// no quote, escape or comment: the tokens are the runs of
+		// non-blank bytes (most lines after the first stage)
+		return fields(line)
+	}
 	var ret []string
 	escape, quote := false, false
 	var buf []byte
@@ -72,9 +77,39 @@ func tokenize(line string) []string {
 	return ret
 }
 
+// fields splits s at blank bytes (isSpace), dropping empty fields.
+func fields(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) {
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
 // serialize quotes tokens containing a space (nothing else: not tabs, not
 // quotes) and escapes every ';'.
 func serialize(tokens []string) string {
+	plain := true
+	for _, tok := range tokens {
+		if strings.IndexAny(tok, " ;") >= 0 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return strings.Join(tokens, " ")
+	}
 	var b strings.Builder
 	for i, tok := range tokens {
 		if i > 0 {

@@ -62,11 +62,13 @@ type S struct {
 	// pending are the transactions of the next block, in order.
 	pending []*btcwire.MsgTx
 	// subdomainsOff: the zone files are not handed to namedb's subdomain
-	// indexing (SubdomainIndexing); pendingCache caches the pending flag
-	// of domains (subdomains.go).
+	// indexing (SubdomainIndexing); pendingCache and didCache keep the
+	// pending flag of names and the DIDs of subdomains while cacheKey
+	// (subdomain state, tip, zone files held) stays (subdomains.go).
 	subdomainsOff bool
 	pendingCache  map[string]bool
-	pendingKey    [3]int64
+	didCache      map[string]string
+	cacheKey      [3]int64
 	// the chain the harness extends: its tip, and the times of the last
 	// eleven blocks (for the median-time rule).
 	height   int64

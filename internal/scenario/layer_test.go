@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/zonemirror/zonemirror/internal/scenario"
+	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
@@ -66,5 +67,30 @@ func TestWalletKinds(t *testing.T) {
 	}
 	if a := scenario.AddrReencode("1BKufFedDrueBBFBXtiATB2PSdsBGZxf3N"); !strings.ContainsAny(a[:1], "mn") {
 		t.Errorf("re-encoded %s", a)
+	}
+}
+
+// MakeSubdomainTXT writes a record the original's parser reads back, with
+// a signature of its owner's key that verifies: dependent (the label as
+// its name) and independent (the full name).
+func TestMakeSubdomainTXT(t *testing.T) {
+	w := scenario.Wallet("5KEpiSRr1BrT8vRD7LKGCEmudokTh1iMHbiThMQpLdwBwhDJB1T")
+	sub := scenario.ZoneFile("bar.foo1.test", `_https._tcp URI 10 1 "https://test.com/?index=1"`)
+	for _, carrier := range []string{"foo1.test", "foo4.test"} {
+		txt := scenario.MakeSubdomainTXT("bar.foo1.test", carrier, w.Addr, 3, sub, w)
+		recs, refused, err := subdomain.Decode(carrier, []byte(scenario.ZoneFile(carrier, txt)))
+		if err != nil || len(recs) != 1 || len(refused) != 0 {
+			t.Fatalf("%s: %v, %v, %v", txt, recs, refused, err)
+		}
+		r := recs[0]
+		if r.FQN != "bar.foo1.test" || r.Domain != carrier || r.Owner != w.Addr || r.Seq != 3 || string(r.ZoneFile) != sub || r.Independent != (carrier != "foo1.test") {
+			t.Fatalf("%s: %+v", txt, r)
+		}
+		if !r.HasSig || !subdomain.Verify(wire.TestnetParams, w.Addr, r.Plaintext(), r.Sig) {
+			t.Fatalf("%s: the signature does not verify", txt)
+		}
+		if name := strings.Fields(txt)[0]; name != map[bool]string{true: "bar.foo1.test", false: "bar"}[r.Independent] {
+			t.Fatalf("%s: written as %s", txt, name)
+		}
 	}
 }

@@ -191,10 +191,7 @@ func (s *S) SubdomainPending(fqn string) bool {
 	if !ok {
 		return false
 	}
-	key := [3]int64{int64(s.DB.SubdomainGen()), s.GetCurrentBlock(), int64(len(s.zonefiles))}
-	if s.pendingKey != key || s.pendingCache == nil {
-		s.pendingCache, s.pendingKey = map[string]bool{}, key
-	}
+	s.subCaches()
 	if p, ok := s.pendingCache[domain]; ok {
 		return p
 	}
@@ -235,6 +232,16 @@ func (s *S) SubdomainPending(fqn string) bool {
 	}
 	s.pendingCache[domain] = pending
 	return pending
+}
+
+// subCaches empties the caches of answers about subdomains if the
+// subdomain state, the tip or the zone files held changed since they were
+// filled.
+func (s *S) subCaches() {
+	key := [3]int64{int64(s.DB.SubdomainGen()), s.GetCurrentBlock(), int64(len(s.zonefiles))}
+	if s.cacheKey != key || s.pendingCache == nil {
+		s.pendingCache, s.didCache, s.cacheKey = map[string]bool{}, map[string]string{}, key
+	}
 }
 
 // missingVector is the zone file's _missing TXT record (one string of
@@ -281,6 +288,16 @@ const (
 // creator created before; "" if the subdomain has no DID.
 func (s *S) GetSubdomainDID(fqn string) string {
 	s.t.Helper()
+	s.subCaches()
+	if did, ok := s.didCache[fqn]; ok {
+		return did
+	}
+	did := s.subdomainDID(fqn)
+	s.didCache[fqn] = did
+	return did
+}
+
+func (s *S) subdomainDID(fqn string) string {
 	creator, index, ok, err := s.DB.SubdomainDID(s.ctx, fqn)
 	if err != nil {
 		s.t.Fatalf("scenario: DID of %s: %v", fqn, err)

@@ -62,7 +62,7 @@ type Info struct {
 	// registrar name (Registrar).
 	Names      []string
 	Subdomains []string
-	Data  string
+	Data       string
 	// Records is the mirror's disk tier folder; DHTPeers the swarm's
 	// bootstrap addresses.
 	Records  string

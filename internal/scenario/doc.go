@@ -34,6 +34,15 @@
 // transactions by fee, and same-block scenarios depend on the order — and
 // waits until namedb has applied it.
 //
+// # Subdomains
+//
+// After each block, NextBlock also hands namedb the zone file of every
+// whitelist entry it has not processed for subdomains yet whose text the
+// scenario pushed (PutZonefile), as the original's node indexed the zone
+// files Atlas held; the subdomain queries (GetSubdomain, DIDs, history,
+// lists) and testlib.check_subdomain_db (CheckSubdomainDB) are in
+// subdomains.go.
+//
 // # What the client did not send
 //
 // The original's client refused some operations before sending them (its

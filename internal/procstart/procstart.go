@@ -12,8 +12,11 @@
 package procstart
 
 import (
+	"os/exec"
 	"runtime"
 	"sync"
+	"syscall"
+	"time"
 )
 
 type req struct {
@@ -40,4 +43,20 @@ func Do(f func() error) error {
 	done := make(chan error, 1)
 	reqs <- req{f: f, done: done}
 	return <-done
+}
+
+// Terminate stops a started command the way a server wants to be stopped:
+// SIGTERM, so that a master process stops its workers (a killed master
+// leaves them running, orphaned), then SIGKILL if it has not exited after
+// grace. It returns when the command has exited.
+func Terminate(cmd *exec.Cmd, grace time.Duration) {
+	cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck // it may have exited
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }() //nolint:errcheck // how it ended is not asked
+	select {
+	case <-done:
+	case <-time.After(grace):
+		cmd.Process.Kill() //nolint:errcheck // as above
+		<-done
+	}
 }

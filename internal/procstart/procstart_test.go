@@ -67,3 +67,28 @@ func TestChildOutlivesItsCaller(t *testing.T) {
 		t.Fatal("the control outlived its thread: the test shows nothing")
 	}
 }
+
+// Terminate ends a command with SIGTERM, or with SIGKILL after the grace
+// when it ignores SIGTERM.
+func TestTerminate(t *testing.T) {
+	polite := exec.Command("sleep", "30")
+	stubborn := exec.Command("sh", "-c", `trap "" TERM; while :; do sleep 0.1; done`)
+	for _, c := range []*exec.Cmd{polite, stubborn} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // the shell sets its trap
+	start := time.Now()
+	Terminate(polite, 10*time.Second)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a command that obeys SIGTERM took %s", d)
+	}
+	if ws := polite.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+		t.Errorf("polite: %v", polite.ProcessState)
+	}
+	Terminate(stubborn, 200*time.Millisecond)
+	if ws := stubborn.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Errorf("stubborn: %v", stubborn.ProcessState)
+	}
+}

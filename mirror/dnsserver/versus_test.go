@@ -16,6 +16,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/zonemirror/zonemirror/internal/procstart"
 	"github.com/zonemirror/zonemirror/internal/testmirror"
 	"github.com/zonemirror/zonemirror/mirror/zonefile"
 )
@@ -147,7 +148,7 @@ zone:
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	b.Cleanup(func() { procstart.Terminate(cmd, 10*time.Second) }) // nsd stops its servers
 	target := addr.String()
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		m := new(dns.Msg)

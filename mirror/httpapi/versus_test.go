@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/procstart"
 	"github.com/zonemirror/zonemirror/internal/testmirror"
 	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -197,7 +198,7 @@ http {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	b.Cleanup(func() { procstart.Terminate(cmd, 10*time.Second) }) // the master stops its workers
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()

@@ -108,6 +108,16 @@ func carrierValue(r *subRow) []byte {
 	return append(v, r.Resolver...)
 }
 
+// creatorValue is a creation's entry under its owner: whether it holds,
+// then the subdomain's name.
+func creatorValue(fqn string, r *subRow) []byte {
+	v := []byte{0}
+	if r.Refused == "" {
+		v[0] = 1
+	}
+	return append(v, fqn...)
+}
+
 // rowKeys are the index keys of a stored record besides its own.
 func rowKeys(fqn string, index int64, r *subRow) [][]byte {
 	ks := [][]byte{subZoneKey(index, r.Offset), subHashKey(wire.SumHash160(r.ZoneFile), index, fqn), subCarrierKey(r.Domain, index, r.Offset)}
@@ -204,7 +214,7 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 			switch k[0] {
 			case pSubHash:
 				v = nil
-			case pSubCarrier:
+			case pSubCarrier, pSubCreator:
 				continue // settle writes it, once the record is judged
 			}
 			w.set(k, v)
@@ -378,6 +388,9 @@ func (db *DB) settle(w *subWriter, fqns []string, add map[string][]subEntry, dro
 			}
 			w.set(subRecordKey(fqn, h.index), v)
 			w.set(subCarrierKey(h.row.Domain, h.index, h.row.Offset), carrierValue(h.row))
+			if h.row.Seq == 0 {
+				w.set(subCreatorKey(h.row.Owner, h.index, h.row.Offset), creatorValue(fqn, h.row))
+			}
 		}
 		// the current state, and the indexes that follow it
 		if old != nil {
@@ -836,26 +849,15 @@ func (db *DB) SubdomainDID(_ context.Context, fqn string) (creator string, index
 		if bytes.Compare(k, last) >= 0 {
 			return false, nil
 		}
-		held, err := db.creationHolds(string(v), int64(beUint(k[len(k)-12:len(k)-4])))
-		if held {
+		if len(v) < 1 {
+			return false, corrupt("subdomain creation", k)
+		}
+		if v[0] == 1 { // it holds
 			index++
 		}
-		return err == nil, err
+		return true, nil
 	})
 	return creator, index, err == nil, err
-}
-
-// creationHolds reports whether fqn's record at entry index holds.
-func (db *DB) creationHolds(fqn string, index int64) (bool, error) {
-	v, ok, err := db.get(subRecordKey(fqn, index))
-	if err != nil || !ok {
-		return false, err
-	}
-	r := new(subRow)
-	if err := json.Unmarshal(v, r); err != nil {
-		return false, corrupt("subdomain record", subRecordKey(fqn, index))
-	}
-	return r.Refused == "", nil
 }
 
 // SubdomainOfDID is the original's get_DID_subdomain: the subdomain whose
@@ -867,9 +869,12 @@ func (db *DB) SubdomainOfDID(_ context.Context, creator string, index int) (stri
 	}
 	n := 0
 	fqn := ""
-	err := db.scan(subCreatorPrefix(creator), nil, func(_, v []byte) (bool, error) {
+	err := db.scan(subCreatorPrefix(creator), nil, func(k, v []byte) (bool, error) {
+		if len(v) < 1 {
+			return false, corrupt("subdomain creation", k)
+		}
 		if n == index {
-			fqn = string(v)
+			fqn = string(v[1:])
 			return false, nil
 		}
 		n++

@@ -35,22 +35,64 @@ import (
 // T/<txid> → the index of the entry it announced, once processed;
 // Q/<reason> → count of refusals.
 
-// subRow is one stored subdomain record.
+// subRow is one stored subdomain record (encode: a version byte, flags,
+// then fixed and length-prefixed fields).
 type subRow struct {
-	Domain      string `json:"domain"`
-	Owner       string `json:"owner"`
-	Seq         int64  `json:"seq"`
-	ZoneFile    []byte `json:"zonefile"`
-	Sig         string `json:"sig,omitempty"`
-	HasSig      bool   `json:"has_sig,omitempty"`
-	Independent bool   `json:"independent,omitempty"`
-	Offset      int    `json:"offset"`
-	Resolver    string `json:"resolver,omitempty"`
-	Height      int64  `json:"height"`
-	TxID        string `json:"txid"`
-	ParentHash  string `json:"parent_zonefile_hash"`
+	Domain      string
+	Owner       string
+	Seq         int64
+	ZoneFile    []byte
+	Sig         string
+	HasSig      bool
+	Independent bool
+	Offset      int
+	Resolver    string
+	Height      int64
+	TxID        string
+	ParentHash  string
 	// Refused is why the record does not hold ("" when it does).
-	Refused string `json:"refused,omitempty"`
+	Refused string
+}
+
+const subRowVersion = 1
+
+func (r *subRow) encode() []byte {
+	n := 1 + 1 + 8 + 8 + 4 + 6*binary.MaxVarintLen32 + len(r.Domain) + len(r.Owner) + len(r.ZoneFile) + len(r.Sig) +
+		len(r.Resolver) + len(r.TxID) + len(r.ParentHash) + len(r.Refused)
+	v := make([]byte, 0, n)
+	flags := byte(0)
+	if r.HasSig {
+		flags |= 1
+	}
+	if r.Independent {
+		flags |= 2
+	}
+	v = append(v, subRowVersion, flags)
+	v = binary.BigEndian.AppendUint64(v, uint64(r.Seq))
+	v = binary.BigEndian.AppendUint64(v, uint64(r.Height))
+	v = binary.BigEndian.AppendUint32(v, uint32(r.Offset))
+	for _, f := range []string{r.Domain, r.Owner, r.Sig, r.Resolver, r.TxID, r.ParentHash, r.Refused} {
+		v = appendStr(v, f)
+	}
+	return append(v, r.ZoneFile...) // the rest
+}
+
+// decodeSubRow reads a stored record; an error is a corrupt value.
+func decodeSubRow(v []byte) (*subRow, error) {
+	if len(v) < 22 || v[0] != subRowVersion {
+		return nil, errors.New("not a subdomain record")
+	}
+	r := &subRow{HasSig: v[1]&1 != 0, Independent: v[1]&2 != 0,
+		Seq: int64(binary.BigEndian.Uint64(v[2:])), Height: int64(binary.BigEndian.Uint64(v[10:])), Offset: int(binary.BigEndian.Uint32(v[18:]))}
+	rest := v[22:]
+	for _, f := range []*string{&r.Domain, &r.Owner, &r.Sig, &r.Resolver, &r.TxID, &r.ParentHash, &r.Refused} {
+		var ok bool
+		if *f, rest, ok = readStr(rest); !ok {
+			return nil, errors.New("a subdomain record cut short")
+		}
+	}
+	r.ZoneFile = append([]byte(nil), rest...)
+	return r, nil
 }
 
 func (r *subRow) record(fqn string) *subdomain.Record {
@@ -382,11 +424,7 @@ func (db *DB) settle(w *subWriter, fqns []string, add map[string][]subEntry, dro
 			}
 			st.add(why[i], 1)
 			h.row.Refused = why[i]
-			v, err := json.Marshal(h.row)
-			if err != nil {
-				return st, err
-			}
-			w.set(subRecordKey(fqn, h.index), v)
+			w.set(subRecordKey(fqn, h.index), h.row.encode())
 			w.set(subCarrierKey(h.row.Domain, h.index, h.row.Offset), carrierValue(h.row))
 			if h.row.Seq == 0 {
 				w.set(subCreatorKey(h.row.Owner, h.index, h.row.Offset), creatorValue(fqn, h.row))
@@ -420,8 +458,8 @@ func subHistoryAt(it *pebble.Iterator, fqn string) ([]subEntry, error) {
 	var out []subEntry
 	for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
 		k := it.Key()
-		r := new(subRow)
-		if err := json.Unmarshal(it.Value(), r); err != nil || len(k) != len(prefix)+8 {
+		r, err := decodeSubRow(it.Value())
+		if err != nil || len(k) != len(prefix)+8 {
 			return nil, corrupt("subdomain record", k)
 		}
 		out = append(out, subEntry{index: int64(beUint(k[len(prefix):])), row: r})
@@ -456,8 +494,8 @@ func (db *DB) subHistory(fqn string) ([]subEntry, error) {
 	var out []subEntry
 	err := db.scan(subRecordPrefix(fqn), nil, func(k, v []byte) (bool, error) {
 		idx := int64(beUint(k[len(k)-8:]))
-		r := new(subRow)
-		if err := json.Unmarshal(v, r); err != nil {
+		r, err := decodeSubRow(v)
+		if err != nil {
 			return false, corrupt("subdomain record", k)
 		}
 		out = append(out, subEntry{index: idx, row: r})
@@ -483,8 +521,8 @@ func (db *DB) subCurrent(fqn string) (subEntry, bool, error) {
 	if !ok {
 		return subEntry{}, false, corrupt("subdomain state", subStateKey(fqn))
 	}
-	r := new(subRow)
-	if err := json.Unmarshal(rv, r); err != nil {
+	r, err := decodeSubRow(rv)
+	if err != nil {
 		return subEntry{}, false, corrupt("subdomain record", subRecordKey(fqn, idx))
 	}
 	return subEntry{index: idx, row: r}, true, nil
@@ -512,8 +550,8 @@ func (db *DB) dropSubdomainsAbove(b *pebble.Batch, count int64) (settled, map[st
 		if !ok {
 			return false, corrupt("subdomain record", subRecordKey(fqn, idx))
 		}
-		r := new(subRow)
-		if err := json.Unmarshal(rv, r); err != nil {
+		r, err := decodeSubRow(rv)
+		if err != nil {
 			return false, corrupt("subdomain record", subRecordKey(fqn, idx))
 		}
 		for _, dk := range append(rowKeys(fqn, idx, r), subRecordKey(fqn, idx)) {
@@ -772,8 +810,8 @@ func (db *DB) SubdomainsAtTx(_ context.Context, txid string) ([]*SubdomainRecord
 		if err != nil || !ok {
 			return false, fmt.Errorf("subdomain %s at entry %d: %w", fqn, idx, errCorrupt)
 		}
-		r := new(subRow)
-		if err := json.Unmarshal(rv, r); err != nil {
+		r, err := decodeSubRow(rv)
+		if err != nil {
 			return false, corrupt("subdomain record", subRecordKey(fqn, idx))
 		}
 		out = append(out, subRecordOf(fqn, subEntry{index: idx, row: r}))
@@ -801,8 +839,8 @@ func (db *DB) SubdomainZonefile(_ context.Context, h wire.Hash160) ([]byte, bool
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	r := new(subRow)
-	if err := json.Unmarshal(v, r); err != nil {
+	r, err := decodeSubRow(v)
+	if err != nil {
 		return nil, false, corrupt("subdomain record", subRecordKey(fqn, idx))
 	}
 	return r.ZoneFile, true, nil

@@ -30,9 +30,8 @@ const (
 	pCarried    = 'O' // O/<preorder hash>             → name: the name whose record got this preorder_hash
 	// subdomains (subdomains.go): not written by blocks, so not in undo logs
 	pSubRecord  = 'S' // S/<fqn>\x00<index>            → subRow JSON: a record a zone file carried
-	pSubState   = 's' // s/<fqn>                       → index of its current record
+	pSubState   = 's' // s/<name>\x00<label>            → index of its current record (label.name)
 	pSubOwner   = 'A' // A/<owner>\x00<fqn>            → "": current owners
-	pSubDomain  = 'W' // W/<name>\x00<fqn>             → "": the subdomains of a name
 	pSubZone    = 'Z' // Z/<index><offset>             → fqn: the records of an entry's zone file
 	pSubDone    = 'X' // X/<index>                     → subZoneRow JSON: the entry is processed
 	pSubTx      = 'T' // T/<txid>                      → index of the processed entry it announced

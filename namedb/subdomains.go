@@ -11,6 +11,7 @@ import (
 	"maps"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -27,13 +28,15 @@ import (
 // that arrives late gives the state it would have given on time. A
 // rewind takes away the records of the entries it removes.
 //
-// Keys (kv.go): S/<fqn>\x00<index> → a record (subRow); s/<fqn> → the
-// index of its current record; A/<owner>\x00<fqn> and W/<domain>\x00<fqn>
-// → "" for the current owner and the name under which it lives;
-// Z/<index><offset> → fqn, the records a zone file carried, in order;
-// X/<index> → what processing the entry's zone file found (subZoneRow);
-// T/<txid> → the index of the entry it announced, once processed;
-// Q/<reason> → count of refusals.
+// Keys (kv.go): S/<fqn>\x00<index> → a record (subRow);
+// s/<name>\x00<label> → the index of the current record of label.name (a
+// name's subdomains together); A/<owner>\x00<fqn> → "" for the current
+// owner; Z/<index><offset> → fqn, the records a zone file carried, in
+// order; K/<owner>…, V/<name>…, H/<hash>… index creations, the records a
+// name's zone files carried and zone files by hash; X/<index> → what
+// processing the entry's zone file found (subZoneRow); T/<txid> → the
+// index of the entry it announced, once processed; Q/<reason> → count of
+// refusals.
 
 // subRow is one stored subdomain record (encode: a version byte, flags,
 // then fixed and length-prefixed fields).
@@ -114,12 +117,14 @@ func subRecordPrefix(fqn string) []byte { return key(pSubRecord, []byte(fqn), []
 func subRecordKey(fqn string, index int64) []byte {
 	return append(subRecordPrefix(fqn), be64(index)...)
 }
-func subStateKey(fqn string) []byte { return key(pSubState, []byte(fqn)) }
+
+// subStateKey is s/<name>\x00<label>: a name's subdomains are together.
+func subStateKey(fqn string) []byte {
+	label, name, _ := strings.Cut(fqn, ".")
+	return key(pSubState, []byte(name), []byte{0}, []byte(label))
+}
 func subOwnerKey(owner, fqn string) []byte {
 	return key(pSubOwner, []byte(owner), []byte{0}, []byte(fqn))
-}
-func subDomainKey(domain, fqn string) []byte {
-	return key(pSubDomain, []byte(domain), []byte{0}, []byte(fqn))
 }
 func subZoneKey(index int64, offset int) []byte { return key(pSubZone, be64(index), be32(offset)) }
 func subDoneKey(index int64) []byte             { return key(pSubDone, be64(index)) }
@@ -434,19 +439,16 @@ func (db *DB) settle(w *subWriter, fqns []string, add map[string][]subEntry, dro
 		if old != nil {
 			w.del(subOwnerKey(okey(old.row.Owner), fqn))
 		}
-		_, domain, _ := subdomain.SplitFQN(fqn)
 		switch {
 		case cur < 0 && old != nil:
 			st.countDelta--
 			w.del(subStateKey(fqn))
-			w.del(subDomainKey(domain, fqn))
 		case cur >= 0:
 			if old == nil {
 				st.countDelta++
 			}
 			w.set(subStateKey(fqn), be64(hist[cur].index))
 			w.set(subOwnerKey(okey(hist[cur].row.Owner), fqn), nil)
-			w.set(subDomainKey(domain, fqn), nil)
 		}
 	}
 	return st, nil
@@ -751,14 +753,14 @@ func (db *DB) SubdomainsOwnedBy(_ context.Context, addr string) ([]string, error
 // SubdomainsOf returns up to limit subdomains of the name domain, in name
 // order, from the offset-th.
 func (db *DB) SubdomainsOf(_ context.Context, domain string, offset, limit int) ([]string, error) {
-	prefix := key(pSubDomain, []byte(domain), []byte{0})
+	prefix := key(pSubState, []byte(domain), []byte{0})
 	var out []string
 	i := 0
 	err := db.scan(prefix, nil, func(k, _ []byte) (bool, error) {
 		if i++; i <= offset {
 			return true, nil
 		}
-		out = append(out, string(k[len(prefix):]))
+		out = append(out, string(k[len(prefix):])+"."+domain)
 		return len(out) < limit, nil
 	})
 	return out, err

@@ -66,7 +66,7 @@ func (c *subChain) process(index int64) *ZoneFileResult {
 func dumpSubdomains(t testing.TB, db *DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, p := range []byte{pSubRecord, pSubState, pSubOwner, pSubDomain, pSubZone, pSubDone, pSubTx, pSubRefused} {
+	for _, p := range []byte{pSubRecord, pSubState, pSubOwner, pSubZone, pSubDone, pSubTx, pSubRefused} {
 		err := db.scan([]byte{p}, nil, func(k, v []byte) (bool, error) {
 			fmt.Fprintf(&b, "%q → %q\n", k, v)
 			return true, nil

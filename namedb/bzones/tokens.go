@@ -28,22 +28,27 @@ func tokenize(line string) []string {
 		// non-blank bytes (most lines after the first stage)
 		return fields(line)
 	}
-	var ret []string
+	// The tokens' bytes go one after another into all (the current one
+	// from start), and become substrings of one string at the end.
+	var all []byte
+	var ends []int
+	start := 0
+	emit := func() { ends = append(ends, len(all)); start = len(all) }
+	drop := func() { all = all[:start] }
 	escape, quote := false, false
-	var buf []byte
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if isSpace(c) {
 			switch {
 			case !quote && !escape:
-				if len(buf) > 0 {
-					ret = append(ret, string(buf))
+				if len(all) > start {
+					emit()
 				}
-				buf = buf[:0]
+				drop()
 			case quote:
-				buf = append(buf, c) // the escape, if any, stays pending
+				all = append(all, c) // the escape, if any, stays pending
 			default: // escape
-				buf = append(buf, c)
+				all = append(all, c)
 				escape = false
 			}
 			continue
@@ -55,8 +60,7 @@ func tokenize(line string) []string {
 		case '"':
 			if !escape {
 				if quote {
-					ret = append(ret, string(buf))
-					buf = buf[:0]
+					emit()
 					quote = false
 				} else {
 					quote = true // the token so far is kept
@@ -65,16 +69,32 @@ func tokenize(line string) []string {
 			}
 		case ';':
 			if !escape {
-				return append(ret, string(buf))
+				emit()
+				return substrings(all, ends)
 			}
 		}
-		buf = append(buf, c)
+		all = append(all, c)
 		escape = false
 	}
-	if strings.Trim(strings.Trim(string(buf), " "), "\n") != "" {
-		ret = append(ret, string(buf))
+	if strings.Trim(strings.Trim(string(all[start:]), " "), "\n") != "" {
+		emit()
 	}
-	return ret
+	return substrings(all, ends)
+}
+
+// substrings cuts the bytes of all at ends into strings sharing one copy.
+func substrings(all []byte, ends []int) []string {
+	if len(ends) == 0 {
+		return nil
+	}
+	s := string(all[:ends[len(ends)-1]])
+	out := make([]string, len(ends))
+	from := 0
+	for i, e := range ends {
+		out[i] = s[from:e]
+		from = e
+	}
+	return out
 }
 
 // fields splits s at blank bytes (isSpace), dropping empty fields.

@@ -97,6 +97,28 @@ func substrings(all []byte, ends []int) []string {
 	return out
 }
 
+// plainLine reports whether tokenize reads line as its words between
+// single spaces and serialize writes them back as line: no quote, escape
+// or comment, no blank but single spaces between words.
+func plainLine(line string) bool {
+	if line == "" || line[0] == ' ' || line[len(line)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '"' || c == '\\' || c == ';':
+			return false
+		case c == ' ':
+			if line[i+1] == ' ' {
+				return false
+			}
+		case isSpace(c):
+			return false
+		}
+	}
+	return true
+}
+
 // fields splits s at blank bytes (isSpace), dropping empty fields.
 func fields(s string) []string {
 	var out []string
@@ -231,6 +253,7 @@ func removeClass(text string) (string, error) {
 	lines := strings.Split(text, "\n")
 	for li, line := range lines {
 		tokens := tokenize(line)
+		removed := false
 		for _, class := range []string{"IN", "CS", "CH", "HS"} {
 			present, at := false, -1
 			for i, t := range tokens {
@@ -249,7 +272,11 @@ func removeClass(text string) (string, error) {
 				return "", fmt.Errorf("%w: %q", ErrClass, clip(line))
 			}
 			tokens = append(tokens[:at], tokens[at+1:]...)
+			removed = true
 			break
+		}
+		if !removed && plainLine(line) {
+			continue // serialize would write it back as it is
 		}
 		lines[li] = serialize(tokens)
 	}
@@ -262,6 +289,14 @@ func addDefaultName(text string) string {
 	lines := strings.Split(text, "\n")
 	out := lines[:0]
 	for _, line := range lines {
+		if plainLine(line) {
+			first, _, _ := strings.Cut(line, " ")
+			if isSupported(first) && first[0] != '$' {
+				line = "@ " + line
+			}
+			out = append(out, line)
+			continue
+		}
 		tokens := tokenize(line)
 		if len(tokens) == 0 {
 			continue

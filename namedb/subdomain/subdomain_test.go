@@ -36,7 +36,10 @@ func TestDecodeBase64Py2(t *testing.T) {
 		{in: "=QQ==", want: "A"},           // a pad at the start is skipped
 		{in: "QUJD\xffRA==", want: "ABCD"}, // non-ASCII skipped
 	} {
-		got, err := decodeBase64Py2(c.in)
+		got, err := a2bBase64(c.in)
+		if fast, ferr := decodeBase64Py2(c.in); (ferr == nil) != (err == nil) || string(fast) != string(got) {
+			t.Errorf("%q: %q, %v from the fast path; %q, %v from Python 2's", c.in, fast, ferr, got, err)
+		}
 		if c.bad {
 			if err == nil {
 				t.Errorf("%q: %q, want incorrect padding", c.in, got)

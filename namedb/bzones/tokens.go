@@ -119,6 +119,21 @@ func plainLine(line string) bool {
 	return true
 }
 
+// hasTwoLetterWord reports whether a plain line has a word of two bytes
+// (every class, IN, CS, CH or HS, in any case, is one).
+func hasTwoLetterWord(line string) bool {
+	start := 0
+	for i := 0; i <= len(line); i++ {
+		if i == len(line) || line[i] == ' ' {
+			if i-start == 2 {
+				return true
+			}
+			start = i + 1
+		}
+	}
+	return false
+}
+
 // fields splits s at blank bytes (isSpace), dropping empty fields.
 func fields(s string) []string {
 	var out []string
@@ -252,6 +267,10 @@ func upperIs(tok, want string) bool {
 func removeClass(text string) (string, error) {
 	lines := strings.Split(text, "\n")
 	for li, line := range lines {
+		plain := plainLine(line)
+		if plain && !hasTwoLetterWord(line) {
+			continue // no class to remove, and serialize would write it back as it is
+		}
 		tokens := tokenize(line)
 		removed := false
 		for _, class := range []string{"IN", "CS", "CH", "HS"} {
@@ -275,7 +294,7 @@ func removeClass(text string) (string, error) {
 			removed = true
 			break
 		}
-		if !removed && plainLine(line) {
+		if !removed && plain {
 			continue // serialize would write it back as it is
 		}
 		lines[li] = serialize(tokens)

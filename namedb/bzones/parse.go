@@ -75,15 +75,21 @@ type ZoneFile struct {
 // the Python exception the original raises; it names the line as the
 // original had rewritten it.
 func Parse(text []byte) (*ZoneFile, error) {
-	s := removeComments(string(text))
-	s = flatten(s)
-	s, err := removeClass(s)
+	// Each stage works on the lines of the one before (the original joins
+	// them into a text and splits it again: no line holds a newline, and
+	// no lines split as one empty line — see below)
+	lines := removeComments(string(text))
+	lines = flatten(lines)
+	lines, err := removeClass(lines)
 	if err != nil {
 		return nil, err
 	}
-	s = addDefaultName(s)
+	lines = addDefaultName(lines)
+	if len(lines) == 0 {
+		lines = []string{""} // "".split("\n")
+	}
 	z := &ZoneFile{}
-	for _, line := range strings.Split(s, "\n") {
+	for _, line := range lines {
 		if err := z.parseLine(tokenize(line)); err != nil {
 			return nil, err
 		}

@@ -191,7 +191,7 @@ func serialize(tokens []string) string {
 
 // removeComments re-serializes every non-empty line (comments go, blank
 // lines become empty lines).
-func removeComments(text string) string {
+func removeComments(text string) []string {
 	lines := strings.Split(text, "\n")
 	out := lines[:0]
 	for _, line := range lines {
@@ -200,14 +200,14 @@ func removeComments(text string) string {
 		}
 		out = append(out, serialize(tokenize(line)))
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // flatten joins parenthesised groups into one line. It works on words split
 // at single spaces (tabs first become spaces), not on tokens: parentheses
 // inside quoted strings count, runs of spaces inside quoted strings shrink to
 // one, and a group that is never closed swallows the rest of the file.
-func flatten(text string) string {
+func flatten(lines []string) []string {
 	var out []string
 	var captured []string
 	capturing := false
@@ -229,7 +229,7 @@ func flatten(text string) string {
 		}
 		captured = append(captured, tok)
 	}
-	for _, l := range strings.Split(text, "\n") {
+	for _, l := range lines {
 		if l == "" {
 			continue
 		}
@@ -241,7 +241,7 @@ func flatten(text string) string {
 		}
 		word("")
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // upperIs reports whether Python 2's tok.upper() == want (ASCII only).
@@ -264,8 +264,7 @@ func upperIs(tok, want string) bool {
 // removeClass drops the first token spelled exactly IN from each line that
 // has a token upper-casing to IN, else likewise CS, CH or HS; if only other
 // spellings are there, Python's list.remove raises ValueError.
-func removeClass(text string) (string, error) {
-	lines := strings.Split(text, "\n")
+func removeClass(lines []string) ([]string, error) {
 	for li, line := range lines {
 		plain := plainLine(line)
 		if plain && !hasTwoLetterWord(line) {
@@ -288,7 +287,7 @@ func removeClass(text string) (string, error) {
 				continue
 			}
 			if at < 0 {
-				return "", fmt.Errorf("%w: %q", ErrClass, clip(line))
+				return nil, fmt.Errorf("%w: %q", ErrClass, clip(line))
 			}
 			tokens = append(tokens[:at], tokens[at+1:]...)
 			removed = true
@@ -299,13 +298,12 @@ func removeClass(text string) (string, error) {
 		}
 		lines[li] = serialize(tokens)
 	}
-	return strings.Join(lines, "\n"), nil
+	return lines, nil
 }
 
 // addDefaultName drops lines without tokens and puts '@' before a line that
 // starts with a record type (not $ORIGIN/$TTL; case-sensitive).
-func addDefaultName(text string) string {
-	lines := strings.Split(text, "\n")
+func addDefaultName(lines []string) []string {
 	out := lines[:0]
 	for _, line := range lines {
 		if plainLine(line) {
@@ -325,7 +323,7 @@ func addDefaultName(text string) string {
 		}
 		out = append(out, serialize(tokens))
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // clip shortens a line for an error message.

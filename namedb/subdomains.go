@@ -247,7 +247,7 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 	res.Records, zrow.Records = len(recs), len(recs)
 	add := map[string][]subEntry{}
 	var fqns []string
-	w := &subWriter{}
+	w := &subWriter{writes: make([]kvWrite, 0, 8*len(recs)+4)} // about 8 keys a record
 	hash := hex.EncodeToString(e.Hash[:])
 	for _, r := range recs {
 		row := &subRow{Domain: r.Domain, Owner: r.Owner, Seq: r.Seq, ZoneFile: r.ZoneFile, Sig: r.Sig, HasSig: r.HasSig,

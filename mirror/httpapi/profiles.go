@@ -61,16 +61,22 @@ func (a *API) profileSource(ctx context.Context, rec *namedb.NameRecord, who str
 		}
 		return profileSource{err: "Failed to get zone file for " + who, reason: ab.Reason}, nil
 	}
-	var urls []string
-	for _, rr := range zonefile.Parse(rec.Name, zf, 3600) {
-		if u, ok := rr.(*dns.URI); ok {
-			urls = append(urls, u.Target)
-		}
-	}
+	urls := zonefileURIs(rec.Name, zf)
 	if len(urls) == 0 {
 		return profileSource{err: fmt.Sprintf("No URI records in zone file %s for %s", hash, who)}, nil
 	}
 	return profileSource{hash: hash, urls: urls}, nil
+}
+
+// zonefileURIs are the targets of the URI records of name's zone file zf.
+func zonefileURIs(name string, zf []byte) []string {
+	var urls []string
+	for _, rr := range zonefile.Parse(name, zf, 3600) {
+		if u, ok := rr.(*dns.URI); ok {
+			urls = append(urls, u.Target)
+		}
+	}
+	return urls
 }
 
 // writeNotFetched is the answer where the original fetched the token.

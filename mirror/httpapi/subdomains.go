@@ -12,10 +12,8 @@ import (
 	"strings"
 
 	"github.com/btcsuite/btcd/address/v2/base58"
-	"github.com/miekg/dns"
 
 	"github.com/zonemirror/zonemirror/mirror"
-	"github.com/zonemirror/zonemirror/mirror/zonefile"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -333,12 +331,7 @@ func (a *API) subdomainProfile(w http.ResponseWriter, r *http.Request, fqn strin
 // answerSubdomainProfile answers with the URIs of a subdomain's zone file,
 // as answerProfile does for a name's.
 func answerSubdomainProfile(w http.ResponseWriter, rec *namedb.SubdomainRecord, who, what string) {
-	var urls []string
-	for _, rr := range zonefile.Parse(rec.FQN, rec.ZoneFile, 3600) {
-		if u, ok := rr.(*dns.URI); ok {
-			urls = append(urls, u.Target)
-		}
-	}
+	urls := zonefileURIs(rec.FQN, rec.ZoneFile)
 	hash := rec.ZoneFileHash.String()
 	if len(urls) == 0 {
 		writeError(w, 404, fmt.Sprintf("No URI records in zone file %s for %s", hash, who))

@@ -793,6 +793,31 @@ func (db *DB) AllSubdomains(_ context.Context, offset, limit int) ([]string, err
 	return out, it.Error()
 }
 
+// Row is the record as a row of the original's subdomain_records table
+// (what its /v1/subdomains/{txid} answered): a missing signature is the
+// string "None", as the original stored it, and its _missing vector is not
+// kept here.
+func (r *SubdomainRecord) Row() map[string]any {
+	sig := "None"
+	if r.Sig != "" {
+		sig = r.Sig
+	}
+	var resolver any
+	if r.Resolver != "" {
+		resolver = r.Resolver
+	}
+	accepted := 0
+	if r.Refused == "" {
+		accepted = 1
+	}
+	return map[string]any{
+		"fully_qualified_subdomain": r.FQN, "domain": r.Domain, "sequence": r.Seq, "owner": r.Owner,
+		"zonefile_hash": r.ZoneFileHash.String(), "signature": sig, "block_height": r.Height,
+		"parent_zonefile_hash": r.ParentHash, "parent_zonefile_index": r.Index, "zonefile_offset": r.Offset,
+		"txid": r.TxID, "missing": "", "accepted": accepted, "resolver": resolver,
+	}
+}
+
 // SubdomainsAtTx returns the subdomain records that the zone file of the
 // operation txid carried, in zone-file order (those that do not hold
 // too); nil if that zone file has not been processed.

@@ -388,27 +388,9 @@ func (s *S) SubdomainOpsAtTxid(txid string) []Rec {
 	if err != nil {
 		s.t.Fatalf("scenario: subdomains at %s: %v", txid, err)
 	}
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Offset < recs[j].Offset })
-	var out []Rec
+	var out []Rec // in zone-file order
 	for _, r := range recs {
-		sig := "None"
-		if r.Sig != "" {
-			sig = r.Sig
-		}
-		var resolver any
-		if r.Resolver != "" {
-			resolver = r.Resolver
-		}
-		accepted := 0
-		if r.Refused == "" {
-			accepted = 1
-		}
-		out = append(out, recOf(map[string]any{
-			"fully_qualified_subdomain": r.FQN, "domain": r.Domain, "sequence": r.Seq, "owner": r.Owner,
-			"zonefile_hash": r.ZoneFileHash.String(), "signature": sig, "block_height": r.Height,
-			"parent_zonefile_hash": r.ParentHash, "parent_zonefile_index": r.Index, "zonefile_offset": r.Offset,
-			"txid": r.TxID, "missing": "", "accepted": accepted, "resolver": resolver,
-		}))
+		out = append(out, recOf(r.Row()))
 	}
 	return out
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -243,28 +242,10 @@ func (a *API) subdomainsAtTx(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 500, err.Error())
 		return
 	}
-	out := make([]map[string]any, 0, len(recs))
-	for _, rec := range recs {
-		sig := any("None")
-		if rec.Sig != "" {
-			sig = rec.Sig
-		}
-		var resolver any
-		if rec.Resolver != "" {
-			resolver = rec.Resolver
-		}
-		accepted := 0
-		if rec.Refused == "" {
-			accepted = 1
-		}
-		out = append(out, map[string]any{
-			"fully_qualified_subdomain": rec.FQN, "domain": rec.Domain, "sequence": rec.Seq, "owner": rec.Owner,
-			"zonefile_hash": rec.ZoneFileHash.String(), "signature": sig, "block_height": rec.Height,
-			"parent_zonefile_hash": rec.ParentHash, "parent_zonefile_index": rec.Index, "zonefile_offset": rec.Offset,
-			"txid": rec.TxID, "missing": "", "accepted": accepted, "resolver": resolver,
-		})
+	out := make([]map[string]any, len(recs)) // in zone-file order
+	for i, rec := range recs {
+		out[i] = rec.Row()
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i]["zonefile_offset"].(int) < out[j]["zonefile_offset"].(int) })
 	writeJSON(w, 200, out)
 }
 

@@ -229,21 +229,8 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 		}
 	}
 	verified := db.preverify(recs)
-
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// a rewind may have replaced the entry meanwhile
-	if now, err := db.whitelistEntry(index); err != nil || now != e {
-		return nil, fmt.Errorf("process zone file %d: the entry changed (a rewind): %v", index, err)
-	}
-	if _, done, err := db.get(subDoneKey(index)); err != nil || done {
-		return &ZoneFileResult{Done: done}, err
-	}
-	b := db.kv.NewBatch()
-	defer b.Close()
+	// the rows and the keys that do not depend on the state, also before
+	// the lock
 	res.Records, zrow.Records = len(recs), len(recs)
 	add := map[string][]subEntry{}
 	var fqns []string
@@ -267,6 +254,21 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 			w.set(k, v)
 		}
 	}
+
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// a rewind may have replaced the entry meanwhile
+	if now, err := db.whitelistEntry(index); err != nil || now != e {
+		return nil, fmt.Errorf("process zone file %d: the entry changed (a rewind): %v", index, err)
+	}
+	if _, done, err := db.get(subDoneKey(index)); err != nil || done {
+		return &ZoneFileResult{Done: done}, err
+	}
+	b := db.kv.NewBatch()
+	defer b.Close()
 	// the zone file's own refusals (a function of its bytes) are kept
 	// with it; those of records that do not hold follow the state
 	zrow.Refused = maps.Clone(res.Refused)

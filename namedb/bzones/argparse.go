@@ -97,6 +97,51 @@ func newParser(pos []positional, ttlOpt bool) *parser {
 	return p
 }
 
+// matchPlain is _match_arguments_partial's counts for a pattern of
+// arguments only ('A's, no option and no "--", nearly every line), without
+// the regular expressions: the longest run of positionals whose minimums
+// fit, each taking as many as it can and leave the minimums of those after
+// it (the submatches of the greedy, backtracking match). It returns nil if
+// the pattern is not plain or no positional fits.
+func matchPlain(positionals []positional, pat string) []int {
+	for i := 0; i < len(pat); i++ {
+		if pat[i] != 'A' {
+			return nil
+		}
+	}
+	least := func(a positional) int {
+		if a.nargs == nargsOptional {
+			return 0
+		}
+		return 1
+	}
+	run, need := len(positionals), 0
+	for _, a := range positionals {
+		need += least(a)
+	}
+	for ; run > 0 && need > len(pat); run-- {
+		need -= least(positionals[run-1])
+	}
+	if run == 0 {
+		return nil
+	}
+	counts := make([]int, run)
+	left := len(pat)
+	for i, a := range positionals[:run] {
+		need -= least(a)
+		switch a.nargs {
+		case nargsOne:
+			counts[i] = 1
+		case nargsOptional:
+			counts[i] = min(1, left-need)
+		default: // '+' and PARSER
+			counts[i] = left - need
+		}
+		left -= counts[i]
+	}
+	return counts
+}
+
 // isSupported: the record types of configs.SUPPORTED_RECORDS.
 func isSupported(tok string) bool {
 	_, ok := parsers[tok]
@@ -307,8 +352,8 @@ func (p *parser) parse(args []string, ns namespace) (extras bool, fail lineFail)
 	consumePositionals := func(start int) (int, lineFail) {
 		// _match_arguments_partial: the longest run of the remaining
 		// positionals that matches
-		var counts []int
-		for i := len(positionals); i > 0; i-- {
+		counts := matchPlain(positionals, pat[start:])
+		for i := len(positionals); i > 0 && counts == nil; i-- {
 			m := p.match[len(p.pos)-len(positionals)][i-1].FindStringSubmatchIndex(pat[start:])
 			if m != nil {
 				for g := 1; g <= i; g++ {

@@ -149,3 +149,21 @@ func TestAdversarial(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTokenize checks tokenize, which goes by runs of bytes, against
+// tokenize_line's loop a byte at a time (tokenizeBytes), which the golden
+// cases check against Python.
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{
+		`u1 TXT "owner=1Ab" "seqn=0" "parts=1" "zf0=JE9SSUdJTiB1MQ=="`,
+		`a"b c"d e`, `"" ""`, `x ; comment`, `"a;b"`, `"open`, "\"a\tb\" \v;", `a\"b`, "  \n ", `"zf0=QQ\=\="`, `"a\ \"b" c\ d`, `x\\;y`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		want := tokenizeBytes(line)
+		if got := tokenize(line); !reflect.DeepEqual(got, want) {
+			t.Fatalf("tokenize(%q) = %q, a byte at a time %q", line, got, want)
+		}
+	})
+}

@@ -99,7 +99,7 @@ func Parse(text []byte) (*ZoneFile, error) {
 
 // parseLine is parse_line.
 func (z *ZoneFile) parseLine(tokens []string) error {
-	line := strings.Join(tokens, " ")
+	line := func() string { return strings.Join(tokens, " ") } // for an error
 	rt := tokens
 	switch {
 	case len(tokens) >= 2 && isSupported(tokens[1]):
@@ -115,9 +115,9 @@ func (z *ZoneFile) parseLine(tokens []string) error {
 	ns, f := parseArgs(rt)
 	switch f {
 	case failInvalid:
-		return fmt.Errorf("%w: %q", ErrInvalidLine, clip(line))
+		return fmt.Errorf("%w: %q", ErrInvalidLine, clip(line()))
 	case failIndex:
-		return fmt.Errorf("%w: %q", ErrOption, clip(line))
+		return fmt.Errorf("%w: %q", ErrOption, clip(line()))
 	}
 	typ := rt[0]
 	if typ == "TXT" {
@@ -130,7 +130,7 @@ func (z *ZoneFile) parseLine(tokens []string) error {
 	v := ns[typ]
 	same := v.Kind == Str && v.S == typ
 	if typ[0] != '$' && !same {
-		return fmt.Errorf("%w: %q", ErrRecordType, clip(line))
+		return fmt.Errorf("%w: %q", ErrRecordType, clip(line()))
 	}
 	if same {
 		delete(ns, typ)
@@ -141,7 +141,7 @@ func (z *ZoneFile) parseLine(tokens []string) error {
 		}
 	}
 	if typ == "PTR" {
-		return fmt.Errorf("%w: %q", ErrPTR, clip(line))
+		return fmt.Errorf("%w: %q", ErrPTR, clip(line()))
 	}
 	if len(ns) == 0 {
 		return nil

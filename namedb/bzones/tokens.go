@@ -28,71 +28,102 @@ func tokenize(line string) []string {
 		// non-blank bytes (most lines after the first stage)
 		return fields(line)
 	}
-	// The tokens' bytes go one after another into all (the current one
-	// from start), and become substrings of one string at the end.
-	var all []byte
-	var ends []int
-	start := 0
-	emit := func() { ends = append(ends, len(all)); start = len(all) }
-	drop := func() { all = all[:start] }
-	escape, quote := false, false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if isSpace(c) {
-			switch {
-			case !quote && !escape:
-				if len(all) > start {
-					emit()
-				}
-				drop()
-			case quote:
-				all = append(all, c) // the escape, if any, stays pending
-			default: // escape
-				all = append(all, c)
-				escape = false
-			}
-			continue
+	// The bytes are taken in runs up to the next byte that matters; a
+	// token of one run is a substring of line, one of several (a quote
+	// opened in its middle, an escape) is put together in buf.
+	out := make([]string, 0, 8)
+	var (
+		tok   string // the token so far, while it is one run
+		buf   []byte // the token so far, once it is several (inBuf)
+		inBuf bool
+	)
+	add := func(part string) {
+		switch {
+		case inBuf:
+			buf = append(buf, part...)
+		case tok == "":
+			tok = part
+		default:
+			buf = append(append(buf[:0], tok...), part...)
+			inBuf = true
 		}
-		switch c {
-		case '\\':
-			escape = true
-			continue
-		case '"':
-			if !escape {
-				if quote {
-					emit()
-					quote = false
-				} else {
-					quote = true // the token so far is kept
-				}
-				continue
+	}
+	size := func() int {
+		if inBuf {
+			return len(buf)
+		}
+		return len(tok)
+	}
+	emit := func() {
+		if inBuf {
+			out = append(out, string(buf))
+		} else {
+			out = append(out, tok)
+		}
+		tok, inBuf = "", false
+	}
+	drop := func() { tok, inBuf = "", false }
+	quote := false
+	i := 0
+	for i < len(line) {
+		j := i
+		if quote {
+			// blanks are part of a quoted token
+			for j < len(line) && line[j] != '"' && line[j] != ';' && line[j] != '\\' {
+				j++
 			}
-		case ';':
-			if !escape {
+		} else {
+			for j < len(line) && !isSpace(line[j]) && line[j] != '"' && line[j] != ';' && line[j] != '\\' {
+				j++
+			}
+		}
+		add(line[i:j])
+		if j == len(line) {
+			break
+		}
+		i = j + 1
+		switch c := line[j]; {
+		case c == '\\':
+			// dropped; the next byte but a backslash is literal. Inside
+			// quotes, blanks come first and leave the escape pending.
+			for i < len(line) {
+				if quote && isSpace(line[i]) {
+					add(line[i : i+1])
+					i++
+					continue
+				}
+				if line[i] == '\\' {
+					i++
+					continue
+				}
+				add(line[i : i+1])
+				i++
+				break
+			}
+		case c == '"' && quote:
+			emit()
+			quote = false
+		case c == '"':
+			quote = true // the token so far is kept
+		case c == ';':
+			emit()
+			return out
+		default: // a blank, outside quotes
+			if size() > 0 {
 				emit()
-				return substrings(all, ends)
 			}
+			drop()
 		}
-		all = append(all, c)
-		escape = false
 	}
-	if strings.Trim(strings.Trim(string(all[start:]), " "), "\n") != "" {
-		emit()
+	last := tok
+	if inBuf {
+		last = string(buf)
 	}
-	return substrings(all, ends)
-}
-
-// substrings cuts the bytes of all at ends into strings sharing one copy.
-func substrings(all []byte, ends []int) []string {
-	if len(ends) == 0 {
+	if strings.Trim(strings.Trim(last, " "), "\n") != "" {
+		out = append(out, last)
+	}
+	if len(out) == 0 {
 		return nil
-	}
-	s := string(all[:ends[len(ends)-1]])
-	out := make([]string, len(ends))
-	from := 0
-	for i, e := range ends {
-		out[i] = s[from:e]
-		from = e
 	}
 	return out
 }
@@ -233,6 +264,10 @@ func flatten(lines []string) []string {
 		if l == "" {
 			continue
 		}
+		if !capturing && len(captured) == 0 && plainWords(l) {
+			out = append(out, l) // its words, joined again as they were
+			continue
+		}
 		l = strings.ReplaceAll(l, "\t", " ")
 		for _, w := range strings.Split(l, " ") {
 			if w != "" {
@@ -242,6 +277,25 @@ func flatten(lines []string) []string {
 		word("")
 	}
 	return out
+}
+
+// plainWords reports whether flatten leaves line as it is outside a
+// group: words between single spaces, no tab, no '(' to open a group.
+func plainWords(line string) bool {
+	if line[0] == ' ' || line[len(line)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\t', '(':
+			return false
+		case ' ':
+			if line[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // upperIs reports whether Python 2's tok.upper() == want (ASCII only).

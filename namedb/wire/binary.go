@@ -25,7 +25,7 @@ import (
 //	sender       uvarint length, script of the output input 0 spends
 //	sender key   uvarint length, bytes (0: none)
 //	outputs      uvarint: the transaction's output count
-//	fee          uvarint: Σ inputs − Σ outputs
+//	fee          uvarint: Σ inputs − Σ outputs, plus 1 (0: not known)
 //	read         byte: how many outputs follow (recipient, payment, import)
 //	  each       uvarint index, uvarint value, uvarint length, script
 
@@ -39,14 +39,10 @@ const maxSatoshi = 21e14
 // ErrBinary is wrapped by every error of ReadTxOp.
 var ErrBinary = errors.New("binary operation")
 
-// AppendTxOp appends the binary form of t to dst. t must come from DecodeTx
-// with the spent outputs (a known fee).
+// AppendTxOp appends the binary form of t to dst.
 func AppendTxOp(dst []byte, t *TxOp, magic Magic) ([]byte, error) {
-	if t.Fee < 0 {
-		return nil, fmt.Errorf("%w: %s: the fee is not known", ErrBinary, t.TxID)
-	}
-	if t.Fee > maxSatoshi {
-		return nil, fmt.Errorf("%w: %s: fee %d is more than all bitcoin", ErrBinary, t.TxID, t.Fee)
+	if t.Fee < -1 || t.Fee > maxSatoshi {
+		return nil, fmt.Errorf("%w: %s: fee %d is not an amount of bitcoin (or -1, not known)", ErrBinary, t.TxID, t.Fee)
 	}
 	payload, err := Encode(t.Op, magic)
 	if err != nil {
@@ -57,7 +53,7 @@ func AppendTxOp(dst []byte, t *TxOp, magic Magic) ([]byte, error) {
 	dst = appendBytes(dst, t.Sender)
 	dst = appendBytes(dst, t.SenderPubkey)
 	dst = binary.AppendUvarint(dst, uint64(t.Outputs))
-	dst = binary.AppendUvarint(dst, uint64(t.Fee))
+	dst = binary.AppendUvarint(dst, uint64(t.Fee+1))
 	var read []*Output
 	for _, o := range []*Output{t.Recipient, t.Payment} {
 		if o != nil {
@@ -142,7 +138,7 @@ func ReadTxOp(b []byte, p Params, epoch Epoch) (*TxOp, []byte, error) {
 	sender := r.bytes("sender", 10_000)
 	pubkey := r.bytes("sender key", 65)
 	outputs := int(r.uvarint("outputs", MaxBinaryOutputs))
-	fee := int64(r.uvarint("fee", maxSatoshi)) // at most all bitcoin
+	fee := int64(r.uvarint("fee", maxSatoshi+1)) - 1 // at most all bitcoin
 	nread := 0
 	if r.err == nil {
 		if len(r.b) == 0 {
@@ -187,7 +183,7 @@ func ReadTxOp(b []byte, p Params, epoch Epoch) (*TxOp, []byte, error) {
 	for i := 1; i < outputs; i++ {
 		tx.TxOut[i] = &btcwire.TxOut{PkScript: filler}
 	}
-	spent := fee
+	spent := max(fee, 0)
 	seen := map[int]bool{}
 	for _, o := range read {
 		if o.index >= outputs || seen[o.index] {
@@ -208,6 +204,7 @@ func ReadTxOp(b []byte, p Params, epoch Epoch) (*TxOp, []byte, error) {
 		return nil, nil, fmt.Errorf("%w: %s: %w", ErrBinary, txid, err)
 	}
 	t.TxID = txid
+	t.Fee = fee
 	// what the outline cannot say: every output read was read, and the
 	// key was the sender's
 	used := 0

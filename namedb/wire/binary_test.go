@@ -99,9 +99,11 @@ func TestTxOpBinaryRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want ErrBinary", name, err)
 		}
 	}
-	if _, err := AppendTxOp(nil, &TxOp{Op: top.Op, Fee: -1}, MainnetParams.Magic); !errors.Is(err, ErrBinary) {
-		t.Errorf("unknown fee: %v", err)
+	if _, err := AppendTxOp(nil, &TxOp{Op: top.Op, Fee: -2}, MainnetParams.Magic); !errors.Is(err, ErrBinary) {
+		t.Errorf("a fee below -1 (not known): %v", err)
 	}
+	top.Fee = -1
+	roundTrip(t, top, MainnetParams)
 }
 
 // FuzzTxOpBinary: any bytes either fail with ErrBinary or read as a TxOp

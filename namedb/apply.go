@@ -164,6 +164,15 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
+	if len(b.Ops) > 0 {
+		in, err := AppendBlockOps(nil, b.Ops, db.net.Wire.Magic)
+		if err != nil {
+			return nil, fmt.Errorf("apply block %d: keep its operations: %w", b.Height, err)
+		}
+		if err := w.create(inputKey(b.Height), in); err != nil {
+			return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+		}
+	}
 	if err := e.finish(ch, b.Hash, len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}

@@ -27,12 +27,18 @@ import (
 // same contents and is marked format 8 in place.
 // 9: subdomain state (subdomains.go); a database of format 8 has none
 // yet, and is marked format 9 in place: its subdomains are built from the
-// zone files the mirror holds.
-const schemaVersion = 9
+// zone files the mirror holds. Format 10 keeps every block's operations
+// as it applied them (snapshots export them).
+const schemaVersion = 10
 
 // sameWithoutSubdomains is the last format whose databases are this
-// format's without subdomain state.
+// format's without subdomain state (and without kept operations).
 const sameWithoutSubdomains = 8
+
+// sameWithoutInputs is the last format whose databases are this format's
+// without the operations of the blocks applied so far: opened, they keep
+// those of the blocks that follow (metaInputsFrom).
+const sameWithoutInputs = 9
 
 // sameOnMainnet is the last format whose mainnet databases are the same
 // as this format's.
@@ -279,8 +285,28 @@ func checkFormat(kv *pebble.DB, path string, n *netparams.Network) (*FormatError
 	}
 	have, err := strconv.Atoi(string(v))
 	closer.Close()
-	if err == nil && (have == sameWithoutSubdomains || have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams) {
-		if err := kv.Set(metaKey(metaSchema), []byte(strconv.Itoa(schemaVersion)), pebble.Sync); err != nil {
+	if err == nil && (have == sameWithoutSubdomains || have == sameWithoutInputs || have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams) {
+		// the operations of the blocks applied so far were not kept
+		from := n.FirstBlock
+		it, err := kv.NewIter(&pebble.IterOptions{LowerBound: []byte{pBlock}, UpperBound: []byte{pBlock + 1}})
+		if err != nil {
+			return nil, fmt.Errorf("read the tip: %w", err)
+		}
+		if it.Last() && len(it.Key()) == 9 {
+			from = int64(beUint(it.Key()[1:])) + 1
+		}
+		if err := it.Close(); err != nil {
+			return nil, fmt.Errorf("read the tip: %w", err)
+		}
+		b := kv.NewBatch()
+		defer b.Close()
+		if err := b.Set(metaKey(metaInputsFrom), []byte(strconv.FormatInt(from, 10)), nil); err != nil {
+			return nil, err
+		}
+		if err := b.Set(metaKey(metaSchema), []byte(strconv.Itoa(schemaVersion)), nil); err != nil {
+			return nil, err
+		}
+		if err := b.Commit(pebble.Sync); err != nil {
 			return nil, fmt.Errorf("mark format %d: %w", schemaVersion, err)
 		}
 		return nil, nil

@@ -28,6 +28,7 @@ const (
 	pCreation   = 'C' // C/<address>\x00<height><vtx> → name: names an address created
 	pCreated    = 'D' // D/<name>                      → its latest creation: height ‖ vtx ‖ address
 	pCarried    = 'O' // O/<preorder hash>             → name: the name whose record got this preorder_hash
+	pInput      = 'I' // I/<height>                    → the block's operations as applied (input.go)
 	// subdomains (subdomains.go): not written by blocks, so not in undo logs
 	pSubRecord  = 'S' // S/<fqn>\x00<index>            → subRow JSON: a record a zone file carried
 	pSubState   = 's' // s/<name>\x00<label>            → index of its current record (label.name)
@@ -46,6 +47,7 @@ const (
 	metaSchema       = "schema_version"
 	metaNetwork      = "network"
 	metaNextPreorder = "next_preorder" // the id the next preorder gets
+	metaInputsFrom   = "inputs_from"   // the first block whose operations are kept (absent: the first block)
 )
 
 func key(prefix byte, parts ...[]byte) []byte {

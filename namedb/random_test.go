@@ -175,7 +175,7 @@ func (g *generator) driveTo(c *chain, to int64) {
 func dump(t testing.TB, db *DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, p := range []byte{pMeta, pBlock, pCH, pName, pHistory, pPending, pNamespace, pWhitelist, pOp, pRejection, pTx, pRejections, pUndo, pCreation, pCreated} {
+	for _, p := range []byte{pMeta, pBlock, pCH, pName, pHistory, pPending, pNamespace, pWhitelist, pOp, pRejection, pTx, pRejections, pUndo, pCreation, pCreated, pCarried, pInput} {
 		err := db.scan([]byte{p}, nil, func(k, v []byte) (bool, error) {
 			fmt.Fprintf(&b, "%x %x\n", k, v)
 			return true, nil

@@ -120,7 +120,9 @@ func TestScenarioEpochTransitions(t *testing.T) {
 	c.mineTo(100)
 	fee := uint64(1000)
 	op := c.preorder(alice, "f.ep", alice, 102_400_000)
-	op.Op.(*wire.NamePreorder).TokenFee = &fee
+	var units wire.TokenUnits
+	copy(units[:], "STACKS")
+	op.Op.(*wire.NamePreorder).TokenFee, op.Op.(*wire.NamePreorder).TokenUnits = &fee, &units
 	c.nsPreorder(alice, "tok", alice, namespaceFee)
 	c.preorder(alice, "g.ep", alice, 102_400_000)
 	res := c.mine()

@@ -100,20 +100,7 @@ func (c *chain) add(from *actor, op wire.Op, recipient *actor, payment *wire.Out
 	binary.BigEndian.PutUint32(id[8:], uint32(len(c.pending)+1))
 	id[31] = 0x7a
 	t := &wire.TxOp{Op: op, TxID: id, Sender: from.script, SenderAddress: from.addr, SenderPubkey: from.pub, Payment: payment, Fee: 1000}
-	// the output count of a transaction DecodeTx would read so
-	switch o := op.(type) {
-	case *wire.NamePreorder, *wire.NamespacePreorder, *wire.NamespaceReveal, *wire.NameImport:
-		t.Outputs = 3
-	case *wire.NameRegistration:
-		t.Outputs = 2
-		if o.Renewal {
-			t.Outputs = 4
-		}
-	case *wire.NameTransfer, *wire.TokenTransfer:
-		t.Outputs = 2
-	default:
-		t.Outputs = 1
-	}
+	t.Outputs = wire.OutputsFor(op)
 	if recipient != nil {
 		t.Recipient = &wire.Output{Index: 1, Script: recipient.script, Address: recipient.addr, Value: 5500}
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
 
@@ -92,7 +90,7 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if err := b.Commit(pebble.Sync); err != nil {
+	if err := b.Commit(db.durably()); err != nil {
 		return fmt.Errorf("rewind to %d: %w", h, err)
 	}
 	db.subCount += sub.countDelta

@@ -621,7 +621,7 @@ func (db *DB) loadSubdomains() error {
 		return err
 	}
 	if !b.Empty() {
-		if err := b.Commit(pebble.Sync); err != nil {
+		if err := b.Commit(db.durably()); err != nil {
 			return fmt.Errorf("drop subdomain records: %w", err)
 		}
 	}

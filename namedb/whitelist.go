@@ -25,6 +25,14 @@ func (db *DB) IsWhitelisted(_ context.Context, hash wire.Hash160) (bool, error) 
 	return db.idx.whitelist[hash] > 0, nil
 }
 
+// WhitelistedTimes is how many whitelist entries carry hash (as of the
+// last applied block).
+func (db *DB) WhitelistedTimes(hash wire.Hash160) int {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return int(db.idx.whitelist[hash])
+}
+
 // WhitelistAfter returns up to limit entries with Index > after, in chain
 // order: a stream a follower resumes from the last Index it saw. A rewind
 // removes the entries of the undone blocks, so a follower whose position is

@@ -79,7 +79,8 @@ func (c *Chain) op(from *Key, op wire.Op, to *Key, pay *wire.Output) *wire.TxOp 
 	binary.BigEndian.PutUint64(id[:], uint64(c.Tip()+1))
 	binary.BigEndian.PutUint32(id[8:], uint32(len(c.pending)+1))
 	id[31] = 0x7e
-	t := &wire.TxOp{Op: op, TxID: id, Sender: from.Script, SenderAddress: from.Address, SenderPubkey: from.Pub, Payment: pay, Fee: 1000}
+	t := &wire.TxOp{Op: op, TxID: id, Sender: from.Script, SenderAddress: from.Address, SenderPubkey: from.Pub, Payment: pay, Fee: 1000,
+		Outputs: wire.OutputsFor(op)}
 	if to != nil {
 		t.Recipient = &wire.Output{Index: 1, Script: to.Script, Address: to.Address, Value: 5500}
 	}

@@ -158,6 +158,23 @@ func decodeTxWithOp(tx *btcwire.MsgTx, op Op, prevouts []Prevout, p Params) (*Tx
 	return t, nil
 }
 
+// OutputsFor is the output count of the smallest transaction DecodeTx
+// reads op from (a renewal has 4, its payment last).
+func OutputsFor(op Op) int {
+	switch o := op.(type) {
+	case *NamePreorder, *NamespacePreorder, *NamespaceReveal, *NameImport:
+		return 3
+	case *NameRegistration:
+		if o.Renewal {
+			return 4
+		}
+		return 2
+	case *NameTransfer, *TokenTransfer:
+		return 2
+	}
+	return 1
+}
+
 // readOutputs checks the output shape of the operation (PROTOCOL.md §3.5 and
 // §5) and picks the outputs it uses.
 func (t *TxOp) readOutputs(tx *btcwire.MsgTx, p Params) error {

@@ -127,7 +127,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (res *Result, 
 		}
 		trusted[t.Height] = t.ConsensusHash
 	}
-	if err := inUse(opts.Path); err != nil {
+	if err := InUse(opts.Path); err != nil {
 		return nil, err
 	}
 
@@ -396,8 +396,8 @@ func checkManifest(want, got *Manifest) error {
 	return nil
 }
 
-// inUse reports a live database that a running mirror holds open.
-func inUse(path string) error {
+// InUse reports (ErrInUse) a database that a running mirror holds open.
+func InUse(path string) error {
 	lock := filepath.Join(path, "LOCK")
 	if _, err := os.Stat(lock); errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -416,7 +416,7 @@ func swap(path, aside string) error {
 	if err := os.RemoveAll(old); err != nil {
 		return fmt.Errorf("swap in the imported database: %w", err)
 	}
-	if err := inUse(path); err != nil {
+	if err := InUse(path); err != nil {
 		return err
 	}
 	hadOld := true

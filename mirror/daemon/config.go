@@ -67,13 +67,37 @@ type CrawlConfig struct {
 	MaxBackoff string `yaml:"max_backoff"`
 }
 
+// NodeNone is node.kind (or node:) for a mirror without a node: it serves
+// the name database as it is (a chain that has ended, imported from a
+// snapshot) and never syncs.
+const NodeNone = "none"
+
+// UnmarshalYAML takes `node: none` for {kind: none}, and the mapping
+// otherwise.
+func (n *NodeConfig) UnmarshalYAML(v *yaml.Node) error {
+	if v.Kind == yaml.ScalarNode && v.Value == NodeNone {
+		*n = NodeConfig{Kind: NodeNone}
+		return nil
+	}
+	type plain NodeConfig
+	return v.Decode((*plain)(n))
+}
+
+// String names the node in logs.
+func (n NodeConfig) String() string {
+	if n.Kind == NodeNone {
+		return NodeNone
+	}
+	return n.Kind + " " + n.Host
+}
+
 // NodeConfig reaches the Bitcoin node.
 type NodeConfig struct {
 	// Host is host:port of its RPC server (node.host:). The default is
 	// 127.0.0.1:8334 (btcd mainnet).
 	Host string `yaml:"host"`
-	// Kind is btcd (websocket) or bitcoind (HTTP POST) (node.kind:). The
-	// default is btcd.
+	// Kind is btcd (websocket), bitcoind (HTTP POST) or none (no node:
+	// serve the database as it is) (node.kind:). The default is btcd.
 	Kind string `yaml:"kind"`
 	// User, Pass: RPC credentials (node.user:, node.pass:); Cookie: a
 	// cookie file instead (node.cookie:); Cert: btcd's rpc.cert for TLS
@@ -201,14 +225,14 @@ func (c *Config) Defaults() error {
 		}
 		c.Data = filepath.Join(dir, "zonemirror")
 	}
-	if c.Node.Host == "" {
-		c.Node.Host = "127.0.0.1:8334"
-	}
 	if c.Node.Kind == "" {
 		c.Node.Kind = "btcd"
 	}
-	if c.Node.Kind != "btcd" && c.Node.Kind != "bitcoind" {
-		return fmt.Errorf("config: node.kind: %q, want btcd or bitcoind", c.Node.Kind)
+	if c.Node.Kind != "btcd" && c.Node.Kind != "bitcoind" && c.Node.Kind != NodeNone {
+		return fmt.Errorf("config: node.kind: %q, want btcd, bitcoind or none", c.Node.Kind)
+	}
+	if c.Node.Host == "" && c.Node.Kind != NodeNone {
+		c.Node.Host = "127.0.0.1:8334"
 	}
 	if c.Sync.Window == 0 {
 		c.Sync.Window = 64

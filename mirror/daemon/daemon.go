@@ -102,37 +102,12 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	}
 
 	// Storage tiers, each driver its own process (or in-process).
-	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Env: opts.DriverEnv, Logger: logger})
-	if err != nil {
-		return fmt.Errorf("storage drivers: %w", err)
-	}
-	defer h.Close()
-	hcfgs, err := cfg.hostConfigs()
+	ts, err := startTiers(ctx, cfg, opts, logger)
 	if err != nil {
 		return err
 	}
-	if err := host.Validate(hcfgs, h.Builtins()); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	var tiers []tiered.Tier
-	var drivers []plugins.Driver
-	for i, hc := range hcfgs {
-		d, err := h.Start(ctx, hc)
-		if err != nil {
-			return fmt.Errorf("storage driver %s: %w", hc.Name, err)
-		}
-		drivers = append(drivers, d)
-		timeout := time.Duration(0)
-		if cfg.Drivers[i].Timeout != "" {
-			timeout, _ = time.ParseDuration(cfg.Drivers[i].Timeout)
-		}
-		tiers = append(tiers, tiered.Tier{Name: hc.Name, Driver: d, Timeout: timeout, ReadOnly: cfg.Drivers[i].ReadOnly})
-	}
-	store, err := tiered.New(tiers, tiered.Options{Logger: logger})
-	if err != nil {
-		return fmt.Errorf("storage tiers: %w", err)
-	}
-	defer store.Close()
+	defer ts.close()
+	store, tiers, drivers := ts.store, ts.tiers, ts.drivers
 
 	// Subdomains: the indexer hands every held zone file to namedb, those
 	// the crawler fetches or clients post as they arrive.
@@ -165,36 +140,47 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		mopts.Crawl = crawlState{crawl}
 	}
 	m := mirror.New(db, arrivals{allowingRecords{store, drivers}, subs}, mopts)
-
-	// Chain sync.
-	sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
-		CookieFile: cfg.Node.Cookie, CertFile: cfg.Node.Cert}, Window: cfg.Sync.Window}
-	if cfg.Sync.Confirmations != nil {
-		sc.Confirmations, sc.UseConfirmations = *cfg.Sync.Confirmations, true
+	if stopAdmin, err := serveAdmin(ctx, AdminSocket(cfg, n), db, heldRecords{held}, opts.Version, logger); err != nil {
+		// the API and DNS do not need it; an export must then wait for a stop
+		logger.Warn("no admin socket: `zonemirror snapshot export` of this mirror needs it stopped", "err", err)
+	} else {
+		defer stopAdmin()
 	}
-	syncer := chainsync.New(sc, db)
+
+	// Chain sync, unless there is no node (a chain that has ended, served
+	// from an imported snapshot).
+	var syncer *chainsync.Syncer
 	syncDone := make(chan error, 1)
-	go func() { syncDone <- syncer.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-syncDone
-	}()
+	if cfg.Node.Kind != NodeNone {
+		sc := chainsync.Config{Node: chainsync.NodeConfig{Host: cfg.Node.Host, Kind: cfg.Node.Kind, User: cfg.Node.User, Pass: cfg.Node.Pass,
+			CookieFile: cfg.Node.Cookie, CertFile: cfg.Node.Cert}, Window: cfg.Sync.Window}
+		if cfg.Sync.Confirmations != nil {
+			sc.Confirmations, sc.UseConfirmations = *cfg.Sync.Confirmations, true
+		}
+		syncer = chainsync.New(sc, db)
+		go func() { syncDone <- syncer.Run(ctx) }()
+		defer func() {
+			cancel()
+			<-syncDone
+		}()
+	}
+	chain := chainState(syncer, db)
 
 	// Metrics, the API, DNS.
 	reg := prometheus.NewRegistry()
-	met := newMetrics(reg, db, syncer, store, m, drivers, crawl, subs)
+	met := newMetrics(reg, db, chain, store, m, drivers, crawl, subs)
 	ready := func() (bool, string) {
 		if opts.Ready != nil {
 			if ok, why := opts.Ready(); !ok {
 				return false, why
 			}
 		}
-		if ok, why := readiness(syncer.Status(), cfg.Ready); !ok || crawl == nil {
+		if ok, why := readiness(chain.Status(), cfg.Ready); !ok || crawl == nil {
 			return ok, why
 		}
 		return crawlReadiness(crawl.Status(), cfg.Ready)
 	}
-	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{syncer}, Ready: ready})
+	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{chain}, Ready: ready})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", met.http(api))
@@ -223,7 +209,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		go func() { dnsDone <- ds.Serve(ctx, pc, tl) }()
 		addrs.DNS = pc.LocalAddr().String()
 	}
-	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.Host, "tiers", len(tiers), "crawl", cfg.Crawl.Source)
+	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.String(), "tiers", len(tiers), "crawl", cfg.Crawl.Source)
 	if opts.Started != nil {
 		opts.Started(addrs)
 	}
@@ -248,6 +234,58 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		<-ctx.Done() // the stop block was reached: keep serving
 		return nil
 	}
+}
+
+// tierSet is the mirror's storage tiers, started.
+type tierSet struct {
+	host    *host.Host
+	store   *tiered.Store
+	tiers   []tiered.Tier
+	drivers []plugins.Driver
+}
+
+func (ts *tierSet) close() {
+	ts.store.Close()
+	ts.host.Close()
+}
+
+// startTiers starts the drivers of cfg's tiers, each its own process (or
+// in-process).
+func startTiers(ctx context.Context, cfg *Config, opts Options, logger *slog.Logger) (*tierSet, error) {
+	h, err := host.New(host.Options{Builtins: opts.Builtins, Self: opts.Self, Env: opts.DriverEnv, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("storage drivers: %w", err)
+	}
+	hcfgs, err := cfg.hostConfigs()
+	if err == nil {
+		err = host.Validate(hcfgs, h.Builtins())
+		if err != nil {
+			err = fmt.Errorf("config: %w", err)
+		}
+	}
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	ts := &tierSet{host: h}
+	for i, hc := range hcfgs {
+		d, err := h.Start(ctx, hc)
+		if err != nil {
+			h.Close()
+			return nil, fmt.Errorf("storage driver %s: %w", hc.Name, err)
+		}
+		ts.drivers = append(ts.drivers, d)
+		timeout := time.Duration(0)
+		if cfg.Drivers[i].Timeout != "" {
+			timeout, _ = time.ParseDuration(cfg.Drivers[i].Timeout)
+		}
+		ts.tiers = append(ts.tiers, tiered.Tier{Name: hc.Name, Driver: d, Timeout: timeout, ReadOnly: cfg.Drivers[i].ReadOnly})
+	}
+	if ts.store, err = tiered.New(ts.tiers, tiered.Options{Logger: logger}); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("storage tiers: %w", err)
+	}
+	return ts, nil
 }
 
 // startCrawler starts the crawler from the tier named cfg.Crawl.Source
@@ -362,8 +400,28 @@ func crawlReadiness(st crawler.Status, r ReadyConfig) (bool, string) {
 	return true, ""
 }
 
-// syncStatus adapts the syncer to httpapi.Sync.
-type syncStatus struct{ s *chainsync.Syncer }
+// chainStatus is where the name database is with the chain: the
+// syncer's status, or with no node the database's own tip.
+type chainStatus interface{ Status() chainsync.Status }
+
+// chainState is s, or without one (node: none) the state of a chain that
+// has ended: the database's tip is the chain's.
+func chainState(s *chainsync.Syncer, db *namedb.DB) chainStatus {
+	if s == nil {
+		return noNode{db}
+	}
+	return s
+}
+
+type noNode struct{ db *namedb.DB }
+
+func (n noNode) Status() chainsync.Status {
+	h, _ := n.db.Tip()
+	return chainsync.Status{State: chainsync.StateDone, Height: h, Target: h, NodeHeight: h}
+}
+
+// syncStatus adapts the chain's status to httpapi.Sync.
+type syncStatus struct{ s chainStatus }
 
 func (s syncStatus) NodeHeight() int64 { return s.s.Status().NodeHeight }
 func (s syncStatus) Indexing() bool    { return s.s.Status().State == chainsync.StateSyncing }

@@ -9,7 +9,6 @@ import (
 	"github.com/miekg/dns"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/zonemirror/zonemirror/chainsync"
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/mirror"
 	"github.com/zonemirror/zonemirror/namedb"
@@ -27,7 +26,7 @@ type metrics struct {
 	dnsDuration  prometheus.Histogram
 }
 
-func newMetrics(reg *prometheus.Registry, db *namedb.DB, s *chainsync.Syncer, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
+func newMetrics(reg *prometheus.Registry, db *namedb.DB, s chainStatus, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
 	gauge := func(name, help string, f func() float64) {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 	}

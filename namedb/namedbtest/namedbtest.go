@@ -41,10 +41,17 @@ type Chain struct {
 // when t ends. n defaults to netparams.Named("regtest").
 func New(t testing.TB, n *netparams.Network) *Chain {
 	t.Helper()
+	return NewAt(t, n, filepath.Join(t.TempDir(), "names"))
+}
+
+// NewAt is New with the database in the folder path (a mirror's
+// DATA/NETWORK/names, for tests of commands that open it).
+func NewAt(t testing.TB, n *netparams.Network, path string) *Chain {
+	t.Helper()
 	if n == nil {
 		n, _ = netparams.Named("regtest")
 	}
-	db, err := namedb.Open(context.Background(), filepath.Join(t.TempDir(), "names"), n)
+	db, err := namedb.Open(context.Background(), path, n)
 	if err != nil {
 		t.Fatal(err)
 	}

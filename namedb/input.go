@@ -158,17 +158,20 @@ func (v *View) Blocks(ctx context.Context, from int64, decode bool, f func(*View
 		}
 		want++
 		*vb = ViewBlock{Height: h, Hash: row.hash, ConsensusHash: row.ch}
-		if hasInput && int64(beUint(iit.Key()[1:])) == h {
-			vb.Input = iit.Value()
+		withInput := hasInput && int64(beUint(iit.Key()[1:])) == h
+		if withInput {
+			vb.Input = iit.Value() // valid until iit moves: after f
 			if decode {
 				if vb.Ops, _, err = ReadBlockOps(vb.Input, n.Wire, n.EpochAt(h).Rules); err != nil {
 					return fmt.Errorf("block %d: %w", h, err)
 				}
 			}
-			hasInput = iit.Next()
 		}
 		if err := f(vb); err != nil {
 			return err
+		}
+		if withInput {
+			hasInput = iit.Next()
 		}
 	}
 	if want != v.Tip+1 {

@@ -23,6 +23,13 @@ func TestReplayInputs(t *testing.T) {
 	err := v.Blocks(ctx, src.db.net.FirstBlock, true, func(b *ViewBlock) error {
 		blocks++
 		ops += len(b.Ops)
+		// the raw input is the decoded operations' (what an export writes)
+		if len(b.Input) > 0 {
+			again, _, err := ReadBlockOps(b.Input, src.db.net.Wire, src.db.net.EpochAt(b.Height).Rules)
+			if err != nil || len(again) != len(b.Ops) {
+				return fmt.Errorf("block %d: its input reads as %d operations (%v), decoded %d", b.Height, len(again), err, len(b.Ops))
+			}
+		}
 		res, err := dst.db.ApplyBlock(ctx, Block{Height: b.Height, Hash: b.Hash, Ops: b.Ops})
 		if err != nil {
 			return err

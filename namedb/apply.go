@@ -127,6 +127,7 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	}
 	w := newBlockWriter(db)
 	defer w.b.Close()
+	w.noUndo = db.bulk && b.Height < db.undoFrom
 	e := &engine{
 		db: db, w: w, over: newOverlay(), rejected: map[string]int64{}, whitelisted: db.whitelistCount,
 		net: db.net, b: b.Height, last: b.Height - 1,

@@ -70,8 +70,9 @@ func (e *FormatError) Unwrap() error { return ErrFormat }
 type DB struct {
 	kv  *pebble.DB
 	net *netparams.Network
-	// bulk: no write-ahead log (WithBulk)
-	bulk bool
+	// bulk: no write-ahead log and no undo logs below undoFrom (WithBulk)
+	bulk     bool
+	undoFrom int64
 
 	// wmu is held by the one writer (ApplyBlock, Rewind) throughout; mu
 	// guards the in-memory state below, taken for writing only while a
@@ -135,6 +136,7 @@ type options struct {
 	blockCacheBytes  int64
 	resync           bool
 	bulk             bool
+	undoFrom         int64
 }
 
 // Option changes how Open opens a database.
@@ -157,9 +159,12 @@ func WithResync() Option { return func(o *options) { o.resync = true } }
 
 // WithBulk opens a database being built from nothing that is thrown away
 // if the process stops before Close (a snapshot's import builds one aside
-// and swaps it in): no write-ahead log and larger memtables, so blocks
-// apply faster; Close writes everything to the tables.
-func WithBulk() Option { return func(o *options) { o.bulk = true } }
+// and swaps it in): no write-ahead log and larger memtables, and no undo
+// logs for the blocks below undoFrom (a rewind cannot go below it), so
+// blocks apply faster; Close writes everything to the tables.
+func WithBulk(undoFrom int64) Option {
+	return func(o *options) { o.bulk, o.undoFrom = true, undoFrom }
+}
 
 // Open opens (creating if needed) the name database in the folder path for
 // network n. A database made for another network is refused, and so is one
@@ -214,12 +219,18 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 			return nil, fmt.Errorf("open name database %s: %w", path, err)
 		}
 	}
-	db := &DB{kv: kv, net: n, bulk: o.bulk, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
+	db := &DB{kv: kv, net: n, bulk: o.bulk, undoFrom: o.undoFrom, namespaces: map[string]*storedNamespace{}, cache: newRecordCache(o.recordCacheBytes),
 		preorders:   map[preorderKey]*pendingPreorder{},
 		burnAddress: n.Wire.Address(wire.BurnScript()), whitelistChanged: make(chan struct{})}
 	if err := db.init(ctx); err != nil {
 		kv.Close()
 		return nil, fmt.Errorf("open name database %s: %w", path, err)
+	}
+	if db.bulk && db.undoFrom > db.net.FirstBlock {
+		if err := db.kv.Set(metaKey(metaUndoFrom), []byte(strconv.FormatInt(db.undoFrom, 10)), pebble.NoSync); err != nil {
+			kv.Close()
+			return nil, fmt.Errorf("open name database %s: %w", path, err)
+		}
 	}
 	db.durable.Store(db.net.FirstBlock - 1 + int64(len(db.chs)))
 	var sctx context.Context

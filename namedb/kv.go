@@ -48,6 +48,7 @@ const (
 	metaNetwork      = "network"
 	metaNextPreorder = "next_preorder" // the id the next preorder gets
 	metaInputsFrom   = "inputs_from"   // the first block whose operations are kept (absent: the first block)
+	metaUndoFrom     = "undo_from"     // the first block whose undo log is kept (absent: the first block)
 )
 
 func key(prefix byte, parts ...[]byte) []byte {

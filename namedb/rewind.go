@@ -2,7 +2,9 @@ package namedb
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
@@ -37,6 +39,9 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 			return fmt.Errorf("rewind to %d: %w", h, err)
 		}
 		if !ok {
+			if from, ferr := db.undoLogsFrom(); ferr == nil && height < from {
+				return fmt.Errorf("rewind to %d: %w: block %d has no undo log: the database was imported from a snapshot, which keeps them for the blocks from %d on; a reorganization this deep needs the database synced again", h, ErrTooDeep, height, from)
+			}
 			return fmt.Errorf("rewind to %d: %w: no undo log for block %d", h, errCorrupt, height)
 		}
 		entries, err := decodeUndo(uk, v)
@@ -156,4 +161,22 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 		db.whitelistChanged = make(chan struct{})
 	}
 	return nil
+}
+
+// ErrTooDeep is wrapped by Rewind's error for a rewind below the blocks
+// whose undo logs the database kept (an imported database keeps them for
+// the last blocks of its snapshot only).
+var ErrTooDeep = errors.New("reorganization deeper than the undo logs kept")
+
+// undoLogsFrom is the first block whose undo log the database kept.
+func (db *DB) undoLogsFrom() (int64, error) {
+	v, ok, err := db.get(metaKey(metaUndoFrom))
+	if err != nil || !ok {
+		return db.net.FirstBlock, err
+	}
+	h, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, corrupt("undo_from", v)
+	}
+	return h, nil
 }

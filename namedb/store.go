@@ -217,6 +217,9 @@ type blockWriter struct {
 	seen   map[string]bool
 	undo   []byte
 	writes []kvWrite
+	// noUndo: the block keeps no undo log (WithBulk, below its undo
+	// horizon)
+	noUndo bool
 }
 
 // kvWrite is one write of a block, kept until the batch is built.
@@ -276,6 +279,9 @@ func writeSorted(b *pebble.Batch, writes []kvWrite) error {
 // log records k's value before the block (present tells whether it had
 // one), once per key.
 func (w *blockWriter) log(k []byte, present bool, old []byte) {
+	if w.noUndo {
+		return
+	}
 	w.seen[string(k)] = true
 	w.undo = binary.AppendUvarint(w.undo, uint64(len(k)))
 	w.undo = append(w.undo, k...)
@@ -290,7 +296,7 @@ func (w *blockWriter) log(k []byte, present bool, old []byte) {
 
 // before logs k's committed value unless the block wrote k already.
 func (w *blockWriter) before(k []byte) error {
-	if w.seen[string(k)] {
+	if w.noUndo || w.seen[string(k)] {
 		return nil
 	}
 	old, present, err := w.db.get(k)
@@ -336,6 +342,9 @@ func (w *blockWriter) remove(k, old []byte) error {
 // putUndo writes the block's undo log under k (itself not logged: a
 // rewind deletes it).
 func (w *blockWriter) putUndo(k []byte) {
+	if w.noUndo {
+		return
+	}
 	w.writes = append(w.writes, kvWrite{key: k, val: w.undo})
 }
 

@@ -72,6 +72,9 @@ type ImportOptions struct {
 	Records RecordSink
 	// Progress, when set, is called every few thousand blocks.
 	Progress func(Progress)
+	// UndoDepth is how many of the last blocks keep undo logs; 0 is
+	// DefaultUndoDepth.
+	UndoDepth int64
 }
 
 // Result is what an import did.
@@ -83,6 +86,11 @@ type Result struct {
 	Records, RecordsRefused int64
 	Elapsed                 time.Duration
 }
+
+// DefaultUndoDepth is how many of a snapshot's last blocks keep undo logs
+// once imported: the deepest reorganization the mirror can follow from
+// there (two weeks of blocks; mainnet's deepest was 24 blocks, in 2013).
+const DefaultUndoDepth = 2016
 
 // ErrMismatch is wrapped by the error of a snapshot whose replay does not
 // reach a trusted consensus hash, or whose operations do not give the
@@ -135,7 +143,13 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (res *Result, 
 	if err := os.RemoveAll(aside); err != nil {
 		return nil, fmt.Errorf("remove a leftover import: %w", err)
 	}
-	db, err := namedb.Open(ctx, aside, n, namedb.WithBulk())
+	// undo logs for the last UndoDepth blocks only: a rewind deeper than
+	// that after the import needs a sync from the chain
+	depth := opts.UndoDepth
+	if depth <= 0 {
+		depth = DefaultUndoDepth
+	}
+	db, err := namedb.Open(ctx, aside, n, namedb.WithBulk(hdr.LastHeight-depth+1))
 	if err != nil {
 		return nil, err
 	}
@@ -235,9 +249,66 @@ func readHeader(fr *frameReader, n *netparams.Network) (*Header, error) {
 // maxInput bounds one block's operations in a snapshot.
 const maxInput = 16 << 20
 
-// replay applies the blocks part to db.
+// decodedBlock is a block of the blocks part, read and decoded.
+type decodedBlock struct {
+	height int64
+	hash   [32]byte
+	ch     wire.Hash128
+	ops    []namedb.BlockOp
+}
+
+// replay applies the blocks part to db. The blocks are read and decoded
+// in a goroutine of their own, ahead of the one applying them (the two
+// halves of the work, on two cores).
 func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, trusted map[int64]wire.Hash128, m *Manifest, progress func(Progress)) error {
-	n := db.Network()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	blocks := make(chan decodedBlock, 512)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(blocks)
+		readErr <- readBlocks(ctx, db.Network(), part, hdr, blocks)
+	}()
+	applied := hdr.FirstHeight - 1
+	for b := range blocks {
+		res, err := db.ApplyBlock(ctx, namedb.Block{Height: b.height, Hash: b.hash, Ops: b.ops})
+		if err != nil {
+			return fmt.Errorf("replay block %d: %w", b.height, err)
+		}
+		if res.ConsensusHash != b.ch {
+			return fmt.Errorf("%w: block %d: the snapshot's operations give consensus hash %s, the snapshot says %s (it was altered, or made by a zonemirror whose rules differ from this one's)", ErrMismatch, b.height, res.ConsensusHash, b.ch)
+		}
+		if t, ok := trusted[b.height]; ok && t != b.ch {
+			return fmt.Errorf("%w: block %d: the snapshot's consensus hash is %s, the trusted one is %s", ErrMismatch, b.height, b.ch, t)
+		}
+		applied = b.height
+		m.Blocks++
+		m.Operations += int64(len(b.ops))
+		if progress != nil && b.height%5000 == 0 {
+			progress(Progress{Height: b.height, LastHeight: hdr.LastHeight, Operations: m.Operations, Bytes: part.bytes})
+		}
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	if applied != hdr.LastHeight {
+		return fmt.Errorf("%w: the blocks end at %d, the header says %d (truncated?)", ErrCorrupt, applied, hdr.LastHeight)
+	}
+	if last, _, err := db.BlockHash(ctx, hdr.LastHeight); err != nil || hex.EncodeToString(last[:]) != hdr.LastBlockHash {
+		return fmt.Errorf("%w: block %d's hash is %x, the header says %s", ErrMismatch, hdr.LastHeight, last, hdr.LastBlockHash)
+	}
+	if ch, _ := db.ConsensusHashAt(hdr.LastHeight); ch.String() != hdr.ConsensusHash {
+		return fmt.Errorf("%w: block %d: consensus hash %s, the header says %s", ErrMismatch, hdr.LastHeight, ch, hdr.ConsensusHash)
+	}
+	if progress != nil {
+		progress(Progress{Height: hdr.LastHeight, LastHeight: hdr.LastHeight, Operations: m.Operations, Bytes: part.bytes})
+	}
+	return nil
+}
+
+// readBlocks reads and decodes the blocks part into out, in order, until
+// its end or an error (or ctx ends).
+func readBlocks(ctx context.Context, n *netparams.Network, part *partReader, hdr *Header, out chan<- decodedBlock) error {
 	zr, err := zstd.NewReader(part, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20))
 	if err != nil {
 		return err
@@ -250,9 +321,6 @@ func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, t
 	want := hdr.FirstHeight
 	var input []byte
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		h, err := binary.ReadUvarint(br)
 		if err == io.EOF {
 			break
@@ -266,12 +334,14 @@ func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, t
 			}
 			return fmt.Errorf("%w: block %d follows block %d", ErrCorrupt, h, want-1)
 		}
-		var hash [32]byte
-		var ch wire.Hash128
-		if _, err := io.ReadFull(br, hash[:]); err != nil {
+		if want > hdr.LastHeight {
+			return fmt.Errorf("%w: block %d is past the last, %d, the header names", ErrCorrupt, want, hdr.LastHeight)
+		}
+		b := decodedBlock{height: want}
+		if _, err := io.ReadFull(br, b.hash[:]); err != nil {
 			return where(want, err)
 		}
-		if _, err := io.ReadFull(br, ch[:]); err != nil {
+		if _, err := io.ReadFull(br, b.ch[:]); err != nil {
 			return where(want, err)
 		}
 		size, err := binary.ReadUvarint(br)
@@ -282,10 +352,9 @@ func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, t
 		if _, err := io.ReadFull(br, input); err != nil {
 			return where(want, err)
 		}
-		var ops []namedb.BlockOp
 		if size > 0 {
 			var rest []byte
-			ops, rest, err = namedb.ReadBlockOps(input, n.Wire, n.EpochAt(want).Rules)
+			b.ops, rest, err = namedb.ReadBlockOps(input, n.Wire, n.EpochAt(want).Rules)
 			if err == nil && len(rest) > 0 {
 				err = fmt.Errorf("%d bytes after the operations", len(rest))
 			}
@@ -293,39 +362,14 @@ func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, t
 				return where(want, err)
 			}
 		}
-		res, err := db.ApplyBlock(ctx, namedb.Block{Height: want, Hash: hash, Ops: ops})
-		if err != nil {
-			return fmt.Errorf("replay block %d: %w", want, err)
-		}
-		if res.ConsensusHash != ch {
-			return fmt.Errorf("%w: block %d: the snapshot's operations give consensus hash %s, the snapshot says %s (it was altered, or made by a zonemirror whose rules differ from this one's)", ErrMismatch, want, res.ConsensusHash, ch)
-		}
-		if t, ok := trusted[want]; ok && t != ch {
-			return fmt.Errorf("%w: block %d: the snapshot's consensus hash is %s, the trusted one is %s", ErrMismatch, want, ch, t)
-		}
-		m.Blocks++
-		m.Operations += int64(len(ops))
-		if progress != nil && want%5000 == 0 {
-			progress(Progress{Height: want, LastHeight: hdr.LastHeight, Operations: m.Operations, Bytes: part.bytes})
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		want++
 	}
-	if err := part.drain(); err != nil {
-		return err
-	}
-	if want-1 != hdr.LastHeight {
-		return fmt.Errorf("%w: the blocks end at %d, the header says %d (truncated?)", ErrCorrupt, want-1, hdr.LastHeight)
-	}
-	if last, _, err := db.BlockHash(ctx, hdr.LastHeight); err != nil || hex.EncodeToString(last[:]) != hdr.LastBlockHash {
-		return fmt.Errorf("%w: block %d's hash is %x, the header says %s", ErrMismatch, hdr.LastHeight, last, hdr.LastBlockHash)
-	}
-	if ch, _ := db.ConsensusHashAt(hdr.LastHeight); ch.String() != hdr.ConsensusHash {
-		return fmt.Errorf("%w: block %d: consensus hash %s, the header says %s", ErrMismatch, hdr.LastHeight, ch, hdr.ConsensusHash)
-	}
-	if progress != nil {
-		progress(Progress{Height: hdr.LastHeight, LastHeight: hdr.LastHeight, Operations: m.Operations, Bytes: part.bytes})
-	}
-	return nil
+	return part.drain()
 }
 
 // readRecords reads the records part, storing those the replayed whitelist

@@ -500,3 +500,24 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// An imported database keeps undo logs for its last blocks only: a
+// rewind within them works, a deeper one is refused with ErrTooDeep.
+func TestImportedUndoDepth(t *testing.T) {
+	c, _ := source(t)
+	snap, _ := export(t, c.DB, nil)
+	path := filepath.Join(t.TempDir(), "names")
+	if _, err := Import(context.Background(), bytes.NewReader(snap), ImportOptions{Network: netparams.Devnet(), Path: path, Trust: trustTip(c.DB), UndoDepth: 5}); err != nil {
+		t.Fatal(err)
+	}
+	db := openDevnet(t, path)
+	tip, _ := db.Tip()
+	if err := db.Rewind(context.Background(), tip-5); err != nil {
+		t.Fatalf("a rewind of 5 blocks: %v", err)
+	}
+	err := db.Rewind(context.Background(), tip-6)
+	if !errors.Is(err, namedb.ErrTooDeep) {
+		t.Fatalf("a rewind of 6 blocks: %v", err)
+	}
+	t.Log(err)
+}

@@ -87,6 +87,9 @@ type Result struct {
 	Elapsed                 time.Duration
 }
 
+// importRecordCache bounds the decoded records the replay keeps.
+const importRecordCache = 16 << 20
+
 // DefaultUndoDepth is how many of a snapshot's last blocks keep undo logs
 // once imported: the deepest reorganization the mirror can follow from
 // there (two weeks of blocks; mainnet's deepest was 24 blocks, in 2013).
@@ -149,7 +152,8 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (res *Result, 
 	if depth <= 0 {
 		depth = DefaultUndoDepth
 	}
-	db, err := namedb.Open(ctx, aside, n, namedb.WithBulk(hdr.LastHeight-depth+1))
+	// the record cache serves a mirror's readers; the replay has none
+	db, err := namedb.Open(ctx, aside, n, namedb.WithBulk(hdr.LastHeight-depth+1), namedb.WithRecordCache(importRecordCache))
 	if err != nil {
 		return nil, err
 	}

@@ -272,6 +272,8 @@ func TestDevnet(t *testing.T) {
 	t.Logf("update visible %s after it was sent", time.Since(sent).Round(time.Millisecond))
 	resolves(t, d, name, next)
 	c.Close()
+	// the tip must not move while the answers are compared
+	testSnapshotRoundTrip(t, d, data)
 	d.stop(t)
 
 	// A second start resumes: same chain, no seeding again.

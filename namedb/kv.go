@@ -17,7 +17,7 @@ const (
 	pName       = 'n' // n/<name>                      → nameHeader ‖ storedName JSON
 	pHistory    = 'h' // h/<name>\x00<height><vtx>     → state byte ‖ record JSON
 	pPreorder   = 'p' // p/<id>                        → preorderHeader ‖ PreorderRecord JSON
-	pPending    = 'P' // P/<namespace flag><hash>      → id
+	pPending    = 'P' // P/<namespace flag><hash>      → PreorderRecord JSON of a pending preorder
 	pNamespace  = 'N' // N/<id>                        → storedNamespace JSON
 	pWhitelist  = 'w' // w/<index>                     → whitelistRow
 	pOp         = 'o' // o/<height><vtx>               → txid ‖ opcode \x00 ‖ record JSON

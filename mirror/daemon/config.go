@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zonemirror/zonemirror/crawler"
+	"github.com/zonemirror/zonemirror/mirror/dnsserver"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/plugins/host"
 )
@@ -136,9 +138,68 @@ type DNSConfig struct {
 	// ns1.zonemirror.invalid. and hostmaster.zonemirror.invalid.
 	Nameserver string `yaml:"nameserver"`
 	Hostmaster string `yaml:"hostmaster"`
-	// RatePerClient is the queries a second one client may send
-	// (dns.rate_per_client:). The default is 1,000.
-	RatePerClient float64 `yaml:"rate_per_client"`
+	// RRL is response rate limiting (dns.rrl:), as BIND, Knot and NSD do
+	// it, over UDP only.
+	RRL RRLConfig `yaml:"rrl"`
+	// RatePerClient was the old per-address limit, which answered
+	// REFUSED; it is replaced by dns.rrl, refused with a message, and is
+	// not a flag or an environment variable any more (key:"retired").
+	RatePerClient *float64 `yaml:"rate_per_client" key:"retired"`
+}
+
+// RRLConfig limits the alike responses sent to one client netblock over
+// UDP: the excess is dropped, but every slip-th one is sent truncated so
+// a real resolver retries over TCP, which is never limited.
+type RRLConfig struct {
+	// ResponsesPerSecond of one name and type (or of missing names of one
+	// zone, or of errors) to one netblock (dns.rrl.responses_per_second:).
+	// The default is 200 (NSD's); -1 turns limiting off.
+	ResponsesPerSecond float64 `yaml:"responses_per_second"`
+	// Slip: every slip-th limited response is sent truncated
+	// (dns.rrl.slip:); 1 truncates them all, -1 drops them all. The
+	// default is 2 (BIND's and NSD's).
+	Slip int `yaml:"slip"`
+	// Window is how long a netblock's excess is remembered
+	// (dns.rrl.window:). The default is 15s (BIND's).
+	Window string `yaml:"window"`
+	// IPv4Prefix and IPv6Prefix are the netblocks' lengths
+	// (dns.rrl.ipv4_prefix:, dns.rrl.ipv6_prefix:). The defaults are 24
+	// and 56 (BIND's).
+	IPv4Prefix int `yaml:"ipv4_prefix"`
+	IPv6Prefix int `yaml:"ipv6_prefix"`
+	// Exempt are networks never limited (dns.rrl.exempt:), e.g.
+	// ["10.0.0.0/8", "2001:db8::/32"]. The default is none.
+	Exempt []string `yaml:"exempt"`
+}
+
+// dnsserverRRL is the server's form of c.
+func (c RRLConfig) dnsserverRRL() (dnsserver.RRL, error) {
+	r := dnsserver.RRL{ResponsesPerSecond: c.ResponsesPerSecond, Slip: c.Slip, IPv4Prefix: c.IPv4Prefix, IPv6Prefix: c.IPv6Prefix}
+	if c.Window != "" {
+		w, err := time.ParseDuration(c.Window)
+		if err != nil {
+			return r, fmt.Errorf("window: %w", err)
+		}
+		r.Window = w
+	}
+	for _, e := range c.Exempt {
+		p, err := netip.ParsePrefix(e)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(e); aerr == nil {
+				p = netip.PrefixFrom(a, a.BitLen())
+			} else {
+				return r, fmt.Errorf("exempt: %w", err)
+			}
+		}
+		r.Exempt = append(r.Exempt, p.Masked())
+	}
+	if r.ResponsesPerSecond < 0 && r.ResponsesPerSecond != -1 {
+		return r, fmt.Errorf("responses_per_second: %v: want a rate, or -1 for none", r.ResponsesPerSecond)
+	}
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	return r, nil
 }
 
 // DriverConfig is one storage tier (drivers[i]:), as plugins/host takes
@@ -257,8 +318,11 @@ func (c *Config) Defaults() error {
 			return fmt.Errorf("config: dns.listen: %w", err)
 		}
 	}
-	if c.DNS.RatePerClient < 0 {
-		return fmt.Errorf("config: dns.rate_per_client: %v is negative", c.DNS.RatePerClient)
+	if c.DNS.RatePerClient != nil {
+		return fmt.Errorf("config: dns.rate_per_client: replaced by dns.rrl (response rate limiting: dns.rrl.responses_per_second of alike answers per client netblock, the excess dropped or slipped truncated, never REFUSED)")
+	}
+	if _, err := c.DNS.RRL.dnsserverRRL(); err != nil {
+		return fmt.Errorf("config: dns.rrl.%w", err)
 	}
 	if len(c.Drivers) == 0 {
 		c.Drivers = []DriverConfig{{Name: "disk", Driver: "disk", Config: map[string]any{"dir": filepath.Join(c.Data, c.Network, "records")}}}

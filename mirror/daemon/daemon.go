@@ -204,8 +204,10 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		if err != nil {
 			return fmt.Errorf("dns.listen: %w", err)
 		}
+		rrl, _ := cfg.DNS.RRL.dnsserverRRL() // checked by Defaults
 		ds := dnsserver.New(m, db, dnsserver.Options{Nameserver: cfg.DNS.Nameserver, Hostmaster: cfg.DNS.Hostmaster,
-			RatePerClient: cfg.DNS.RatePerClient, Observe: met.dns})
+			RRL: rrl, Observe: met.dns})
+		registerRRL(reg, ds)
 		go func() { dnsDone <- ds.Serve(ctx, pc, tl) }()
 		addrs.DNS = pc.LocalAddr().String()
 	}

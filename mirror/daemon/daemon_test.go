@@ -231,7 +231,7 @@ func TestServeFromYAML(t *testing.T) {
 	metrics := c.metrics()
 	for _, want := range []string{"zonemirror_sync_height_blocks 1", "zonemirror_records_whitelisted 1", `zonemirror_http_requests_total{code="200",route="GET /v1/names/{name}/zonefile"}`, `zonemirror_http_requests_total{code="404",route="GET /v1/names/{name}/zonefile"} 1`,
 		`zonemirror_http_requests_total{code="200",route="POST /v1/zonefile"} 1`,
-		`zonemirror_dns_queries_total{qtype="URI",rcode="NOERROR"} 1`, `zonemirror_tier_lookups_total{result="hit",tier="local"}`} {
+		`zonemirror_dns_queries_total{qtype="URI",rcode="NOERROR"} 1`, `zonemirror_dns_rrl_responses_total{action="slipped"} 0`, `zonemirror_tier_lookups_total{result="hit",tier="local"}`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
 		}
@@ -248,6 +248,14 @@ func TestConfig(t *testing.T) {
 	if c.Network != "mainnet" || c.HTTP.Listen != "127.0.0.1:6270" || c.DNS.Listen != "127.0.0.1:5353" || len(c.Drivers) != 1 || c.Drivers[0].Driver != "disk" {
 		t.Errorf("defaults %+v", c)
 	}
+	c, err = Load([]byte("node: none\ndns: {rrl: {responses_per_second: 50, slip: 1, window: 5s, exempt: [192.0.2.7, 10.0.0.0/8]}}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.DNS.RRL.dnsserverRRL(); err != nil || r.ResponsesPerSecond != 50 || r.Slip != 1 || r.Window != 5*time.Second || r.IPv4Prefix != 24 || r.IPv6Prefix != 56 ||
+		len(r.Exempt) != 2 || r.Exempt[0].String() != "192.0.2.7/32" || c.Node.Kind != NodeNone || c.Node.Host != "" {
+		t.Errorf("dns.rrl and node: none read as %+v %+v (%v)", r, c.Node, err)
+	}
 	c, err = Load([]byte("drivers: [{name: a, driver: disk, max_procs: 2}, {name: b, driver: disk}]"))
 	if err != nil {
 		t.Fatal(err)
@@ -263,6 +271,11 @@ func TestConfig(t *testing.T) {
 		{"drivers: [{name: a, driver: disk, timeout: soon}]", "drivers[0].timeout"},
 		{"cache: {records_bytes: -1}", "cache.records_bytes"},
 		{"colour: blue", "colour"},
+		{"dns: {rate_per_client: 200}", "dns.rate_per_client: replaced by dns.rrl"},
+		{"dns: {rrl: {window: soon}}", "dns.rrl.window"},
+		{"dns: {rrl: {ipv4_prefix: 33}}", "dns.rrl.ipv4_prefix"},
+		{"dns: {rrl: {exempt: [10.0.0.0/99]}}", "dns.rrl.exempt"},
+		{"dns: {rrl: {responses_per_second: -5}}", "dns.rrl.responses_per_second"},
 	} {
 		if _, err := Load([]byte(tc.yaml)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want an error naming %s", tc.yaml, err, tc.want)

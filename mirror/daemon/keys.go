@@ -34,7 +34,7 @@ func Keys() []Key {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "" || name == "-" {
+			if name == "" || name == "-" || f.Tag.Get("key") == "retired" {
 				continue
 			}
 			idx := append(append([]int(nil), index...), i)

@@ -15,7 +15,10 @@ func TestKeys(t *testing.T) {
 		}
 		seen[k.Env()] = true
 	}
-	for _, want := range []string{"ZONEMIRROR_NETWORK", "ZONEMIRROR_NODE_HOST", "ZONEMIRROR_DNS_RATE_PER_CLIENT", "ZONEMIRROR_DRIVERS",
+	if seen["ZONEMIRROR_DNS_RATE_PER_CLIENT"] {
+		t.Error("the retired dns.rate_per_client is still a key")
+	}
+	for _, want := range []string{"ZONEMIRROR_NETWORK", "ZONEMIRROR_NODE_HOST", "ZONEMIRROR_DNS_RRL_RESPONSES_PER_SECOND", "ZONEMIRROR_DNS_RRL_EXEMPT", "ZONEMIRROR_DRIVERS",
 		"ZONEMIRROR_CRAWL_SOURCE", "ZONEMIRROR_READY_MAX_MISSING", "ZONEMIRROR_SYNC_CONFIRMATIONS", "ZONEMIRROR_CACHE_RECORDS_BYTES"} {
 		if !seen[want] {
 			t.Errorf("no key for %s", want)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/zonemirror/zonemirror/crawler"
 	"github.com/zonemirror/zonemirror/mirror"
+	"github.com/zonemirror/zonemirror/mirror/dnsserver"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
@@ -227,4 +228,20 @@ func (c subdomainCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descSubdomainZones, prometheus.CounterValue, float64(st.Processed))
 	ch <- prometheus.MustNewConstMetric(descSubdomainWaiting, prometheus.GaugeValue, float64(st.Waiting))
 	ch <- prometheus.MustNewConstMetric(descSubdomainFailures, prometheus.CounterValue, float64(st.Failed))
+}
+
+// registerRRL counts the DNS responses the response rate limit dropped
+// and slipped (sent truncated).
+func registerRRL(reg *prometheus.Registry, ds *dnsserver.Server) {
+	for _, action := range []string{"dropped", "slipped"} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zonemirror_dns_rrl_responses_total",
+			Help:        "DNS responses over UDP held back by response rate limiting: dropped, or slipped (sent truncated so the client retries over TCP).",
+			ConstLabels: prometheus.Labels{"action": action}}, func() float64 {
+			d, s := ds.Limited()
+			if action == "dropped" {
+				return float64(d)
+			}
+			return float64(s)
+		}))
+	}
 }

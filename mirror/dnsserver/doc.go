@@ -29,9 +29,12 @@
 // and a pack; responses over the client's UDP size (512, or its EDNS0 size)
 // are truncated so it retries over TCP (and an answer over 65,535 bytes,
 // the most a DNS message holds, is truncated over TCP too); at most
-// MaxConcurrent queries are answered at once; and each client address gets
-// RatePerClient queries a second (with a burst), beyond which it is
-// REFUSED, so one busy client cannot starve the rest. Negative answers
+// MaxConcurrent queries are answered at once; and responses over UDP are
+// rate limited as public authoritative servers do it (rrl.go): alike
+// responses to one client netblock beyond a rate are dropped, every
+// Slip-th one sent truncated instead so a real resolver retries over TCP,
+// which is never limited (never REFUSED: resolvers read that as a broken
+// server). Negative answers
 // carry the SOA, whose minimum (NegativeTTL) tells resolvers how long to
 // cache them (RFC 2308).
 package dnsserver

@@ -5,15 +5,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
-	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/time/rate"
 
 	"github.com/zonemirror/zonemirror/internal/bytecache"
 	"github.com/zonemirror/zonemirror/mirror"
@@ -43,11 +42,10 @@ type Options struct {
 	NegativeTTL uint32
 	// MaxConcurrent bounds the queries answered at once. The default is 256.
 	MaxConcurrent int
-	// RatePerClient is the queries a second one client address may send
-	// (burst: twice that). The default is 1,000; 0 or less means no limit
-	// only when NoRateLimit is set.
-	RatePerClient float64
-	// NoRateLimit turns the per-client limit off (benchmarks).
+	// RRL limits the alike responses sent over UDP to one client
+	// netblock (rrl.go); the zero value takes BIND's and NSD's defaults.
+	RRL RRL
+	// NoRateLimit turns response rate limiting off (benchmarks).
 	NoRateLimit bool
 	// UDPSize is the EDNS0 payload size the server advertises. The
 	// default is 1232.
@@ -74,13 +72,7 @@ type Server struct {
 	parsed  *bytecache.Cache[parsedKey, []dns.RR]
 	answers *bytecache.Cache[answerKey, *cached]
 
-	limMu    sync.Mutex
-	limiters map[netip.Addr]*limiter
-}
-
-type limiter struct {
-	l    *rate.Limiter
-	seen time.Time
+	rrl *limiter
 }
 
 type answerKey struct {
@@ -121,17 +113,23 @@ func New(m *mirror.Mirror, ns Namespaces, opts Options) *Server {
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = 256
 	}
-	if opts.RatePerClient <= 0 {
-		opts.RatePerClient = 1000
-	}
 	if opts.UDPSize == 0 {
 		opts.UDPSize = 1232
 	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = 32 << 20
 	}
-	return &Server{m: m, ns: ns, opts: opts, sem: make(chan struct{}, opts.MaxConcurrent), limiters: map[netip.Addr]*limiter{},
+	s := &Server{m: m, ns: ns, opts: opts, sem: make(chan struct{}, opts.MaxConcurrent),
 		parsed: bytecache.New[parsedKey, []dns.RR](opts.CacheBytes), answers: bytecache.New[answerKey, *cached](opts.CacheBytes)}
+	if !opts.NoRateLimit && opts.RRL.ResponsesPerSecond >= 0 {
+		var err error
+		if s.rrl, err = newLimiter(opts.RRL); err != nil {
+			// the config was validated (daemon); default what is out of range
+			slog.Warn("dns: response rate limit: using the defaults", "err", err)
+			s.rrl, _ = newLimiter(RRL{})
+		}
+	}
+	return s
 }
 
 // Serve answers on conn (UDP) and ln (TCP) until ctx ends.
@@ -161,53 +159,28 @@ func (s *Server) Serve(ctx context.Context, conn net.PacketConn, ln net.Listener
 	}
 }
 
-// sweep forgets the limiters of clients gone quiet.
+// sweep forgets the rate-limit accounts of clients gone quiet.
 func (s *Server) sweep(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
+	if s.rrl == nil {
+		return
+	}
+	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			s.limMu.Lock()
-			for a, l := range s.limiters {
-				if now.Sub(l.seen) > time.Minute {
-					delete(s.limiters, a)
-				}
-			}
-			s.limMu.Unlock()
+			s.rrl.sweep(now)
 		}
 	}
-}
-
-func (s *Server) allow(addr net.Addr) bool {
-	if s.opts.NoRateLimit {
-		return true
-	}
-	var ip netip.Addr
-	switch a := addr.(type) {
-	case *net.UDPAddr:
-		ip, _ = netip.AddrFromSlice(a.IP)
-	case *net.TCPAddr:
-		ip, _ = netip.AddrFromSlice(a.IP)
-	}
-	s.limMu.Lock()
-	defer s.limMu.Unlock()
-	l := s.limiters[ip]
-	if l == nil {
-		l = &limiter{l: rate.NewLimiter(rate.Limit(s.opts.RatePerClient), int(2*s.opts.RatePerClient))}
-		s.limiters[ip] = l
-	}
-	l.seen = time.Now()
-	return l.l.Allow()
 }
 
 // ServeDNS answers one query.
 func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	start := time.Now()
 	_, udp := w.RemoteAddr().(*net.UDPAddr)
-	resp, c := s.answer(w.RemoteAddr(), req)
+	resp, c := s.answer(req)
 	size, variant := replyLimit(req)
 	var out []byte
 	if c != nil {
@@ -235,6 +208,18 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 			c.packed[variant].Store(&packedMsg{qname: req.Question[0].Name, b: b})
 		}
 		out = b
+	}
+	if udp && len(req.Question) == 1 {
+		q := req.Question[0]
+		qname := strings.ToLower(q.Name)
+		switch s.rrl.action(w.RemoteAddr(), int(out[3]&0x0f), qname, q.Qtype, lastLabel(qname), time.Now()) {
+		case rrlDrop:
+			return
+		case rrlSlip:
+			if out = slipReply(req); out == nil {
+				return
+			}
+		}
 	}
 	// Counted before it is sent, so a client that got an answer sees it
 	// in the metrics.
@@ -317,7 +302,7 @@ func (c *cached) reply(req *dns.Msg) *dns.Msg {
 
 // answer returns the answer to req: a cached one (c, cached across queries;
 // resp is nil) or one made for this query alone (resp).
-func (s *Server) answer(from net.Addr, req *dns.Msg) (resp *dns.Msg, c *cached) {
+func (s *Server) answer(req *dns.Msg) (resp *dns.Msg, c *cached) {
 	fail := func(rcode int) (*dns.Msg, *cached) {
 		resp := new(dns.Msg)
 		resp.SetRcode(req, rcode)
@@ -329,9 +314,6 @@ func (s *Server) answer(from net.Addr, req *dns.Msg) (resp *dns.Msg, c *cached) 
 	}
 	if len(req.Question) != 1 {
 		return fail(dns.RcodeFormatError)
-	}
-	if !s.allow(from) {
-		return fail(dns.RcodeRefused)
 	}
 	select {
 	case s.sem <- struct{}{}:

@@ -3,6 +3,8 @@ package dnsserver
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -25,7 +27,8 @@ var (
 
 type dnsFixture struct {
 	*testmirror.Fixture
-	addr string
+	addr   string
+	server *Server
 }
 
 func start(t *testing.T, opts Options) *dnsFixture {
@@ -51,7 +54,7 @@ func startWith(t *testing.T, opts Options, zfs map[string][]byte) *dnsFixture {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return &dnsFixture{Fixture: f, addr: conn.LocalAddr().String()}
+	return &dnsFixture{Fixture: f, addr: conn.LocalAddr().String(), server: s}
 }
 
 func (f *dnsFixture) ask(t *testing.T, net string, edns uint16, name string, qtype uint16) *dns.Msg {
@@ -162,17 +165,106 @@ func TestTruncationAndEDNS(t *testing.T) {
 	}
 }
 
-// A busy client is refused beyond its rate; others are still answered.
-func TestRateLimit(t *testing.T) {
-	f := start(t, Options{RatePerClient: 20})
-	refused := 0
-	for range 100 {
-		if r := f.ask(t, "udp", 0, "_http._tcp.1.id", dns.TypeURI); r.Rcode == dns.RcodeRefused {
-			refused++
+// Response rate limiting as authoritative servers do it: a flood of one
+// question from one address is answered at the rate, the excess dropped
+// but every second one slipped out truncated, and the truncated client's
+// retry over TCP is answered; many different questions from one resolver
+// address are all answered; an exempt network is never limited; the
+// counts reach Limited.
+func TestResponseRateLimit(t *testing.T) {
+	f := start(t, Options{RRL: RRL{ResponsesPerSecond: 20, Window: time.Second}})
+	// the flood: 200 queries sent at once (far over 20 a second), then
+	// the replies read until the server has been quiet a while
+	conn, err := net.Dial("udp", f.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q := new(dns.Msg)
+	q.SetQuestion("_http._tcp.1.id.", dns.TypeURI)
+	for i := range 200 {
+		q.Id = uint16(i + 1)
+		b, _ := q.Pack()
+		if _, err := conn.Write(b); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if refused < 50 {
-		t.Errorf("%d of 100 queries refused at 20/s (burst 40)", refused)
+	answered, slipped := 0, 0
+	buf := make([]byte, 4096)
+	for {
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := conn.Read(buf)
+		if err != nil {
+			break // quiet for a second: the rest were dropped
+		}
+		r := new(dns.Msg)
+		if err := r.Unpack(buf[:n]); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case r.Truncated && len(r.Answer) == 0:
+			slipped++
+		case r.Rcode == dns.RcodeSuccess && len(r.Answer) == 1:
+			answered++
+		default:
+			t.Fatalf("reply %d: %v", r.Id, r)
+		}
+	}
+	dropped := 200 - answered - slipped
+	if answered < 20 || answered > 60 || slipped < 40 || dropped < 40 || slipped < dropped-10 || slipped > dropped+10 {
+		t.Fatalf("the flood: %d answered, %d slipped, %d dropped (want ~20+: at most the rate, then half slipped, half dropped)", answered, slipped, dropped)
+	}
+	t.Logf("the flood of 200: %d answered, %d slipped (truncated), %d dropped", answered, slipped, dropped)
+	// the truncated client retries over TCP, never limited
+	for range 30 {
+		if r := f.ask(t, "tcp", 0, "_http._tcp.1.id", dns.TypeURI); r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
+			t.Fatalf("over TCP: %v", r)
+		}
+	}
+	d, s := f.server.Limited()
+	if d != uint64(dropped) || s != uint64(slipped) {
+		t.Errorf("Limited() = %d dropped, %d slipped; the client saw %d and %d", d, s, dropped, slipped)
+	}
+	// the same address asking many different questions (a resolver for
+	// many users) is answered every time: 300 queries at full speed, over
+	// 20 names and 2 types, and 15 names that do not exist (missing names
+	// count together, by zone)
+	var names []string // names that exist, asked over TCP
+	for name := range f.Zonefiles {
+		if r := f.ask(t, "tcp", 0, name, dns.TypeA); r.Rcode == dns.RcodeSuccess && len(names) < 20 {
+			names = append(names, name)
+		}
+	}
+	if len(names) < 10 {
+		t.Fatalf("only %d names exist", len(names))
+	}
+	for i := range 300 {
+		name, qtype := names[i%len(names)], dns.TypeA
+		switch {
+		case i%3 == 1:
+			qtype = dns.TypeTXT
+		case i%20 == 19:
+			name = fmt.Sprintf("nobody%d.id", i) // NXDOMAIN
+		}
+		if r := f.ask(t, "udp", 0, name, qtype); r.Truncated {
+			t.Fatalf("question %d (%s %s) was limited", i, name, dns.TypeToString[qtype])
+		}
+	}
+	if d2, s2 := f.server.Limited(); d2 != d || s2 != s {
+		t.Errorf("different questions were limited: %d dropped, %d slipped more", d2-d, s2-s)
+	}
+}
+
+// An exempt network is never limited.
+func TestResponseRateLimitExempt(t *testing.T) {
+	f := start(t, Options{RRL: RRL{ResponsesPerSecond: 5, Exempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+	for i := range 100 {
+		if r := f.ask(t, "udp", 0, "_http._tcp.1.id", dns.TypeURI); r.Truncated || len(r.Answer) != 1 {
+			t.Fatalf("query %d from an exempt network: %v", i, r)
+		}
+	}
+	if d, s := f.server.Limited(); d+s != 0 {
+		t.Fatalf("%d dropped, %d slipped from an exempt network", d, s)
 	}
 }
 

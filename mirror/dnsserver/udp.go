@@ -115,37 +115,45 @@ func (s *Server) datagram(b []byte, from *net.UDPAddr) (reply []byte, slow *dns.
 	if req.Response {
 		return nil, nil // never answer an answer
 	}
-	if r := s.fromCache(from, req); r != nil {
+	if r, done := s.fromCache(from, req); done {
 		return r, nil
 	}
 	return nil, req
 }
 
-// fromCache returns the wire answer to req from the packed cache, or nil
-// when req needs ServeDNS: not a plain query, not cached or stale, over
-// the client's size, or over its rate.
-func (s *Server) fromCache(from *net.UDPAddr, req *dns.Msg) []byte {
+// fromCache answers req from the packed cache: done, with the reply to
+// send (nil: none, the response rate limit dropped it); or not done when
+// req needs ServeDNS: not a plain query, not cached or stale, or over the
+// client's size.
+func (s *Server) fromCache(from *net.UDPAddr, req *dns.Msg) (reply []byte, done bool) {
 	if req.Opcode != dns.OpcodeQuery || len(req.Question) != 1 {
-		return nil
+		return nil, false
 	}
 	q := req.Question[0]
 	if q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY {
-		return nil
+		return nil, false
 	}
 	start := time.Now()
-	c, ok := s.cachedAnswer(strings.ToLower(q.Name), q.Qtype)
+	qname := strings.ToLower(q.Name)
+	c, ok := s.cachedAnswer(qname, q.Qtype)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	size, variant := replyLimit(req)
 	b := c.fromPacked(req, size, variant, true)
-	if b == nil || !s.allow(from) {
-		return nil
+	if b == nil {
+		return nil, false
+	}
+	switch s.rrl.action(from, int(b[3]&0x0f), qname, q.Qtype, lastLabel(qname), start) {
+	case rrlDrop:
+		return nil, true
+	case rrlSlip:
+		return slipReply(req), true
 	}
 	if s.opts.Observe != nil {
 		s.opts.Observe(q.Qtype, int(b[3]&0x0f), time.Since(start))
 	}
-	return b
+	return b, true
 }
 
 // formErr is a FORMERR reply to a query that does not unpack, or nil when

@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/zonemirror/zonemirror/plugins"
@@ -41,6 +43,37 @@ func TestExampleConfigs(t *testing.T) {
 			if err := plugins.DecodeConfig(hc.Config, dst); err != nil {
 				t.Errorf("%s: drivers[%d].config: %v", f, i, err)
 			}
+		}
+	}
+}
+
+// promtool returns the path of Prometheus's promtool, or fails saying
+// how to get it (.ci/run installs Debian's prometheus package).
+func promtool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Fatalf("promtool is not installed (apt-get install --no-install-recommends prometheus; .ci/run does): %v", err)
+	}
+	return p
+}
+
+// The example Prometheus config and the alert rules pass promtool's
+// checks, and the rules their unit tests (configs/prometheus/alerts_test.yml:
+// each alert fires on its condition, with its labels and annotations, and
+// not on a healthy mirror).
+func TestPrometheusRules(t *testing.T) {
+	pt := promtool(t)
+	for _, args := range [][]string{
+		{"check", "config", "prometheus.yml"},
+		{"check", "rules", "alerts.yml"},
+		{"test", "rules", "alerts_test.yml"},
+	} {
+		cmd := exec.Command(pt, args...)
+		cmd.Dir = "../../configs/prometheus"
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "SUCCESS") {
+			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 }

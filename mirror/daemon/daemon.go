@@ -180,6 +180,13 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		}
 		return crawlReadiness(crawl.Status(), cfg.Ready)
 	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zonemirror_ready", Help: "1 while /readyz answers 200 (synced, crawled, and the caller's condition), else 0."},
+		func() float64 {
+			if ok, _ := ready(); ok {
+				return 1
+			}
+			return 0
+		}))
 	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{chain}, Ready: ready})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

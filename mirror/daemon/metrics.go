@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/zonemirror/zonemirror/mirror"
 	"github.com/zonemirror/zonemirror/mirror/dnsserver"
 	"github.com/zonemirror/zonemirror/namedb"
+	"github.com/zonemirror/zonemirror/namedb/subdomain"
 	"github.com/zonemirror/zonemirror/plugins"
 	"github.com/zonemirror/zonemirror/plugins/tiered"
 	"github.com/zonemirror/zonemirror/subindex"
@@ -221,8 +223,14 @@ func (subdomainCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c subdomainCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descSubdomains, prometheus.GaugeValue, float64(c.db.SubdomainCount()))
-	for reason, n := range c.db.SubdomainRefusals() {
-		ch <- prometheus.MustNewConstMetric(descSubdomainRefused, prometheus.GaugeValue, float64(n), reason)
+	refused := c.db.SubdomainRefusals()
+	for _, reason := range subdomain.Reasons { // every reason, zeros too
+		ch <- prometheus.MustNewConstMetric(descSubdomainRefused, prometheus.GaugeValue, float64(refused[reason]), reason)
+	}
+	for reason, n := range refused {
+		if !slices.Contains(subdomain.Reasons, reason) {
+			ch <- prometheus.MustNewConstMetric(descSubdomainRefused, prometheus.GaugeValue, float64(n), reason)
+		}
 	}
 	st := c.subs.Status()
 	ch <- prometheus.MustNewConstMetric(descSubdomainZones, prometheus.CounterValue, float64(st.Processed))

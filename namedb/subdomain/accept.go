@@ -25,6 +25,12 @@ const (
 	RefusedOwner       = "bad_owner" // the new owner is not a base58check address
 )
 
+// Reasons are every reason a zone file, a TXT record or a record of a
+// history is refused for (metrics list them all, zeros too).
+var Reasons = []string{ZoneUnparsable, ZoneInvalid, ZoneOrigin, ZoneMissingTwice, ZoneEntryNoEquals, ZoneMissingPart, ZoneBase64,
+	RecordDuplicateKey, RecordParts, RecordSeqn, RecordName, RecordShadowed,
+	RefusedNotFirst, RefusedIndependent, RefusedSequence, RefusedSignature, RefusedOwner}
+
 // Accept decides which records of one subdomain's history hold, and why
 // the others do not (a reason per record, "" if it holds). The history
 // is taken in the order of the zone files (Index; one record per zone

@@ -131,6 +131,14 @@ func TestSnapshotCommands(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	// zonemirror status reads the running mirror's /status
+	code, out, errs = runCLI(t, "", "status", "--url", base)
+	if code != 0 || !strings.Contains(out, "zonemirror regtest") || !strings.Contains(out, fmt.Sprintf("height %d", tip)) || !strings.Contains(out, "names") {
+		t.Errorf("status: exit %d: %s %s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "", "status", "--url", "http://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "the mirror at http://127.0.0.1:1") {
+		t.Errorf("status of no mirror: exit %d: %s", code, errs)
+	}
 	code, out, errs = runCLI(t, "", "snapshot", "export", "--config", srcCfg, "--records", "--out", "s3://mirrors/snapshots/")
 	if code != 0 || !strings.Contains(errs, "admin.sock") || !strings.Contains(out, "5 zone files (0 not held)") {
 		t.Fatalf("export of a running mirror: exit %d: %s %s", code, out, errs)

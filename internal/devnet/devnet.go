@@ -263,6 +263,7 @@ zonemirror devnet is up: %d names in namespace %q on a simnet btcd (%s)
   subdomains  %[9]s's zone file creates %[10]s
               curl -s http://%[4]s/v1/names/%[11]s
               dig @%[6]s -p %[7]s %[11]s A
+  status      http://%[4]s/status      (zonemirror status --url http://%[4]s in a terminal)
   metrics     http://%[4]s/metrics     readiness: http://%[4]s/readyz
   change a name, then watch the answers change:
               zonemirror devnet register NAME.id --zonefile FILE

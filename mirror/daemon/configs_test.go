@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/zonemirror/zonemirror/plugins/dht"
 	"github.com/zonemirror/zonemirror/plugins/disk"
 	"github.com/zonemirror/zonemirror/plugins/s3"
+	"github.com/zonemirror/zonemirror/plugins/tiered"
 )
 
 // Every example config in configs/ loads, and each tier's config: keys are
@@ -75,5 +77,29 @@ func TestPrometheusRules(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), "SUCCESS") {
 			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
+	}
+}
+
+// A tier's latency quantiles come from its cumulative buckets as
+// Prometheus's histogram_quantile reads them.
+func TestTierQuantile(t *testing.T) {
+	s := tiered.TierStats{Count: 100, Buckets: make([]uint64, len(tiered.LatencyBuckets))}
+	for i := range s.Buckets { // half in the first bucket, the rest in the third
+		switch {
+		case i < 2:
+			s.Buckets[i] = 50
+		default:
+			s.Buckets[i] = 100
+		}
+	}
+	b0, b1, b2 := tiered.LatencyBuckets[0].Seconds(), tiered.LatencyBuckets[1].Seconds(), tiered.LatencyBuckets[2].Seconds()
+	if got := quantile(0.5, s); got != b0 {
+		t.Errorf("p50 %v, want %v (the first bucket's bound)", got, b0)
+	}
+	if got, want := quantile(0.99, s), b1+(b2-b1)*49/50; math.Abs(got-want) > 1e-12 {
+		t.Errorf("p99 %v, want %v", got, want)
+	}
+	if quantile(0.5, tiered.TierStats{}) != 0 {
+		t.Error("no Get: not 0")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/zonemirror/zonemirror/mirror"
 	"github.com/zonemirror/zonemirror/mirror/dnsserver"
 	"github.com/zonemirror/zonemirror/mirror/httpapi"
+	"github.com/zonemirror/zonemirror/mirror/status"
 	"github.com/zonemirror/zonemirror/namedb"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -188,8 +189,22 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 			return 0
 		}))
 	api := httpapi.New(m, db, httpapi.Options{Version: opts.Version, Sync: syncStatus{chain}, Ready: ready})
+	kinds := make([]string, len(cfg.Drivers))
+	for i, d := range cfg.Drivers {
+		kinds[i] = d.Driver
+		if kinds[i] == "" {
+			kinds[i] = d.Path
+		}
+	}
+	parts := &statusParts{version: opts.Version, network: n.Name, db: db, chain: chain, ready: ready, crawl: crawl,
+		store: store, tiers: tiers, kinds: kinds, m: m, met: met}
+	statusPage := status.New(parts.report)
+	statusDone := make(chan struct{})
+	go func() { defer close(statusDone); statusPage.Run(ctx) }()
+	defer func() { cancel(); <-statusDone }()
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /status", statusPage)
 	mux.Handle("/", met.http(api))
 	hl, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
@@ -215,10 +230,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		ds := dnsserver.New(m, db, dnsserver.Options{Nameserver: cfg.DNS.Nameserver, Hostmaster: cfg.DNS.Hostmaster,
 			RRL: rrl, Observe: met.dns})
 		registerRRL(reg, ds)
+		parts.dns.Store(ds)
 		go func() { dnsDone <- ds.Serve(ctx, pc, tl) }()
 		addrs.DNS = pc.LocalAddr().String()
 	}
-	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "dns", addrs.DNS, "node", cfg.Node.String(), "tiers", len(tiers), "crawl", cfg.Crawl.Source)
+	logger.Info("mirror serving", "network", n.Name, "http", addrs.HTTP, "status", "http://"+addrs.HTTP+"/status", "dns", addrs.DNS, "node", cfg.Node.String(), "tiers", len(tiers), "crawl", cfg.Crawl.Source)
 	if opts.Started != nil {
 		opts.Started(addrs)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -27,6 +28,8 @@ type metrics struct {
 	httpDuration *prometheus.HistogramVec
 	dnsQueries   *prometheus.CounterVec
 	dnsDuration  prometheus.Histogram
+	// the sums of httpRequests and dnsQueries, for the status page
+	httpTotal, dnsTotal atomic.Uint64
 }
 
 func newMetrics(reg *prometheus.Registry, db *namedb.DB, s chainStatus, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
@@ -93,6 +96,7 @@ func (met *metrics) http(next http.Handler) http.Handler {
 // observeHTTP counts and times one request.
 func (met *metrics) observeHTTP(route string, code int, took time.Duration) {
 	met.httpRequests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	met.httpTotal.Add(1)
 	met.httpDuration.WithLabelValues(route).Observe(took.Seconds())
 }
 
@@ -102,6 +106,7 @@ func (met *metrics) dns(qtype uint16, rcode int, took time.Duration) {
 		t = "other"
 	}
 	met.dnsQueries.WithLabelValues(t, dns.RcodeToString[rcode]).Inc()
+	met.dnsTotal.Add(1)
 	met.dnsDuration.Observe(took.Seconds())
 }
 

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -74,7 +75,7 @@ func printStatus(out io.Writer, r *status.Report) {
 	fmt.Fprintf(w, "\treorgs %d (last %d deep)\tconsensus hash %s\n", r.Sync.Reorgs, r.Sync.LastReorg, r.ConsensusHash)
 	fmt.Fprintf(w, "names\t%d\tsubdomains %d\n", r.Names, r.Subdomains)
 	fmt.Fprintf(w, "records\twhitelisted %d\theld %d\tmissing %d\n", r.Records.Whitelisted, r.Records.Held, r.Records.Missing)
-	for _, k := range sortedKeys(r.Records.MissingByCause) {
+	for _, k := range slices.Sorted(maps.Keys(r.Records.MissingByCause)) {
 		if n := r.Records.MissingByCause[k]; n > 0 {
 			fmt.Fprintf(w, "\t  %s\t%d\n", k, n)
 		}
@@ -95,13 +96,4 @@ func printStatus(out io.Writer, r *status.Report) {
 	fmt.Fprintf(w, "lookups\tHTTP %.1f/s (%d)\tDNS %.1f/s (%d)\tcache hits %.1f%%\tDNS rate limited: %d dropped, %d truncated\n",
 		l.HTTPPerSec, l.HTTPRequests, l.DNSPerSec, l.DNSQueries, 100*l.CacheHitRatio, l.RRLDropped, l.RRLSlipped)
 	w.Flush()
-}
-
-func sortedKeys(m map[string]int64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,15 +47,6 @@ func num(v float64) string {
 
 func pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func ago(t time.Time) string {
 	if t.IsZero() {
 		return "never"
@@ -64,8 +56,8 @@ func ago(t time.Time) string {
 
 var page = template.Must(template.New("status").Funcs(template.FuncMap{
 	"spark": sparkline, "num": num, "pct": pct, "ago": ago,
-	"keys":  func(m map[string]int64) []string { return sortedKeys(m) },
-	"ukeys": func(m map[string]uint64) []string { return sortedKeys(m) },
+	"keys":  func(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)) },
+	"ukeys": func(m map[string]uint64) []string { return slices.Sorted(maps.Keys(m)) },
 	"short": func(s string) string {
 		if len(s) > 12 {
 			return s[:12] + "…"

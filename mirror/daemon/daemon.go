@@ -210,7 +210,8 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	if err != nil {
 		return fmt.Errorf("http.listen %s: %w", cfg.HTTP.Listen, err)
 	}
-	srv := httpapi.NewServer(api, httpapi.ServerOptions{Fallback: mux, Observe: met.observeHTTP, Logger: logger})
+	srv := httpapi.NewServer(api, httpapi.ServerOptions{Fallback: mux, Observe: met.observeHTTP, Logger: logger,
+		Pages: map[string]httpapi.Page{"/status": statusPage}})
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(hl) }()
 	defer func() {

@@ -46,6 +46,16 @@ type ServerOptions struct {
 	// Logger receives the HTTP server's own errors; the default is
 	// slog.Default().
 	Logger *slog.Logger
+	// Pages are answered on the fast path too, for a GET of their exact
+	// path (any query): the daemon's /status, whose bytes are rendered
+	// once a second, costs no more than a cached lookup under load.
+	Pages map[string]Page
+}
+
+// Page is a page served on the fast path: its body for the request's
+// query string, not to be cached by clients.
+type Page interface {
+	Page(ctx context.Context, query string) (contentType string, body []byte, err error)
 }
 
 // Server serves the API over HTTP/1.1. The hot lookups — GET
@@ -126,6 +136,12 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		}
 	}()
 	uri := string(ctx.RequestURI())
+	if path, query, _ := strings.Cut(uri, "?"); len(s.opts.Pages) > 0 && ctx.IsGet() {
+		if p, ok := s.opts.Pages[path]; ok {
+			s.page(ctx, path, query, p)
+			return
+		}
+	}
 	route, arg, raw, ok := hotRoute(uri)
 	if !ok || !ctx.IsGet() && !ctx.IsHead() {
 		if _, err := url.ParseRequestURI(uri); err != nil {
@@ -149,6 +165,21 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	writeFast(ctx, rep)
 	if s.opts.Observe != nil {
 		s.opts.Observe(route, rep.status, time.Since(start))
+	}
+}
+
+// page answers a GET of one of the Pages.
+func (s *Server) page(ctx *fasthttp.RequestCtx, path, query string, p Page) {
+	start := time.Now()
+	ct, body, err := p.Page(s.base, query)
+	rep := reply{status: 200, contentType: ct, body: body}
+	if err != nil {
+		rep = errorReply(500, err.Error())
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	writeFast(ctx, rep)
+	if s.opts.Observe != nil {
+		s.opts.Observe("GET "+path, rep.status, time.Since(start))
 	}
 }
 

@@ -350,3 +350,34 @@ func TestServerRequestContext(t *testing.T) {
 		}
 	}
 }
+
+// testPage answers with its query.
+type testPage struct{}
+
+func (testPage) Page(_ context.Context, query string) (string, []byte, error) {
+	return "text/plain", []byte("query " + query), nil
+}
+
+// A page is answered on the fast path for a GET of its exact path, with
+// its query, not to be cached; other paths and methods are not it.
+func TestServerPages(t *testing.T) {
+	f := testmirror.New(t, nil)
+	base := serveWith(t, NewServer(New(f.Mirror, f.Chain.DB, Options{}), ServerOptions{Pages: map[string]Page{"/status": testPage{}}}))
+	resp, err := http.Get(base + "/status?format=json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "query format=json" || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("GET /status: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	resp, err = http.Post(base+"/status", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == 200 {
+		t.Error("POST /status answered by the page")
+	}
+}

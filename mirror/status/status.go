@@ -8,9 +8,11 @@
 package status
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -125,6 +127,10 @@ type Page struct {
 	mu      sync.Mutex
 	last    Report
 	lastAt  time.Time
+	// the last report rendered, HTML and JSON, reused until a new one
+	// (at most once a second): /status under load costs a copy
+	renderedAt       time.Time
+	htmlOut, jsonOut []byte
 	history map[string][]float64
 	prev    *Report
 	prevAt  time.Time
@@ -203,17 +209,53 @@ func (p *Page) Report(ctx context.Context) Report {
 
 // ServeHTTP answers GET /status: HTML, or JSON with ?format=json.
 func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rep := p.Report(r.Context())
+	htmlOut, jsonOut, err := p.rendered(r.Context())
 	w.Header().Set("Cache-Control", "no-store")
-	if r.URL.Query().Get("format") == "json" {
-		w.Header().Set("Content-Type", "application/json")
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep) //nolint:errcheck // the client went away
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := render(w, rep); err != nil {
+	switch {
+	case err != nil:
 		http.Error(w, err.Error(), 500)
+	case r.URL.Query().Get("format") == "json":
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(jsonOut) //nolint:errcheck // the client went away
+	default:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(htmlOut) //nolint:errcheck // the client went away
 	}
+}
+
+// Page is the fast path's form of ServeHTTP (httpapi.Page).
+func (p *Page) Page(ctx context.Context, query string) (string, []byte, error) {
+	htmlOut, jsonOut, err := p.rendered(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if q, _ := url.ParseQuery(query); q.Get("format") == "json" {
+		return "application/json", jsonOut, nil
+	}
+	return "text/html; charset=utf-8", htmlOut, nil
+}
+
+// rendered is the current report as HTML and JSON, rendered once per
+// report.
+func (p *Page) rendered(ctx context.Context) (htmlOut, jsonOut []byte, err error) {
+	rep := p.Report(ctx)
+	p.mu.Lock()
+	if !p.renderedAt.IsZero() && p.renderedAt.Equal(p.lastAt) {
+		defer p.mu.Unlock()
+		return p.htmlOut, p.jsonOut, nil
+	}
+	at := p.lastAt
+	p.mu.Unlock()
+	var h bytes.Buffer
+	if err := render(&h, rep); err != nil {
+		return nil, nil, err
+	}
+	j, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	p.mu.Lock()
+	p.renderedAt, p.htmlOut, p.jsonOut = at, h.Bytes(), append(j, '\n')
+	p.mu.Unlock()
+	return h.Bytes(), append(j, '\n'), nil
 }

@@ -124,17 +124,17 @@ const (
 type Page struct {
 	build func(context.Context) Report
 
-	mu      sync.Mutex
-	last    Report
-	lastAt  time.Time
+	mu     sync.Mutex
+	last   Report
+	lastAt time.Time
 	// the last report rendered, HTML and JSON, reused until a new one
 	// (at most once a second): /status under load costs a copy
 	renderedAt       time.Time
 	htmlOut, jsonOut []byte
-	history map[string][]float64
-	prev    *Report
-	prevAt  time.Time
-	rates   [3]float64 // http, dns, rrl per second over the last sample
+	history          map[string][]float64
+	prev             *Report
+	prevAt           time.Time
+	rates            [3]float64 // http, dns, rrl per second over the last sample
 }
 
 // New returns the page; Run samples its history.

@@ -87,9 +87,10 @@ func printStatus(out io.Writer, r *status.Report) {
 		fmt.Fprintf(w, "\tfailed: %s (%s) %s, %d tries: %s\n", m.Hash, m.Name, m.State, m.Attempts, m.LastError)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "tier\tdriver\thealth\trestarts\tGet p50\tGet p99\thit ratio\tlookups\tputs")
+	fmt.Fprintln(w, "tier\tdriver\thealth\trestarts\tGet p50\tGet p99\tPut p50\tPut p99\thit ratio\tlookups\tputs")
 	for _, t := range r.Tiers {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.2f ms\t%.2f ms\t%.1f%%\t%d\t%d\n", t.Name, t.Driver, t.Health, t.Restarts, t.GetP50Ms, t.GetP99Ms, 100*t.HitRatio, t.Lookups, t.Puts)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.2f ms\t%.2f ms\t%.2f ms\t%.2f ms\t%.1f%%\t%d\t%d\n", t.Name, t.Driver, t.Health, t.Restarts,
+			t.GetP50Ms, t.GetP99Ms, t.PutP50Ms, t.PutP99Ms, 100*t.HitRatio, t.Lookups, t.Puts)
 	}
 	fmt.Fprintln(w)
 	l := r.Lookups

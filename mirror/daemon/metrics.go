@@ -122,12 +122,13 @@ var (
 	descTierLookups  = prometheus.NewDesc("zonemirror_tier_lookups_total", "Record lookups per tier, by result (hit, miss, bad: a value that did not hash to its key, error, timeout, skip: left out while failing).", []string{"tier", "result"}, nil)
 	descTierPuts     = prometheus.NewDesc("zonemirror_tier_puts_total", "Records stored per tier (writes and write-backs).", []string{"tier"}, nil)
 	descTierLatency  = prometheus.NewDesc("zonemirror_tier_lookup_duration_seconds", "Record lookup latency per tier.", []string{"tier"}, nil)
+	descTierPutTime  = prometheus.NewDesc("zonemirror_tier_put_duration_seconds", "Record store (Put) latency per tier, failed ones too.", []string{"tier"}, nil)
 	descMirrorLookup = prometheus.NewDesc("zonemirror_mirror_record_lookups_total", "Zone-file lookups by where they were answered (cache, tier) or absent.", []string{"result"}, nil)
 	descRestarts     = prometheus.NewDesc("zonemirror_driver_restarts_total", "Storage driver processes relaunched after dying.", []string{"driver"}, nil)
 )
 
 func (c *lookupCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTierLookups, descTierPuts, descTierLatency, descMirrorLookup, descRestarts} {
+	for _, d := range []*prometheus.Desc{descTierLookups, descTierPuts, descTierLatency, descTierPutTime, descMirrorLookup, descRestarts} {
 		ch <- d
 	}
 }
@@ -141,13 +142,8 @@ func (c *lookupCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(descTierLookups, v, t.Name, result)
 		}
 		counter(descTierPuts, t.Puts, t.Name)
-		buckets := map[float64]uint64{}
-		for i, b := range tiered.LatencyBuckets {
-			if i < len(t.Buckets) {
-				buckets[b.Seconds()] = t.Buckets[i]
-			}
-		}
-		ch <- prometheus.MustNewConstHistogram(descTierLatency, t.Count, t.Sum.Seconds(), buckets, t.Name)
+		ch <- prometheus.MustNewConstHistogram(descTierLatency, t.Count, t.Sum.Seconds(), bucketMap(t.Buckets), t.Name)
+		ch <- prometheus.MustNewConstHistogram(descTierPutTime, t.PutCount, t.PutSum.Seconds(), bucketMap(t.PutBuckets), t.Name)
 	}
 	s := c.m.Stats()
 	counter(descMirrorLookup, s.CacheHits, "cache")
@@ -257,4 +253,15 @@ func registerRRL(reg *prometheus.Registry, ds *dnsserver.Server) {
 			return float64(s)
 		}))
 	}
+}
+
+// bucketMap is a tier histogram's cumulative buckets by their bounds.
+func bucketMap(cum []uint64) map[float64]uint64 {
+	out := map[float64]uint64{}
+	for i, b := range tiered.LatencyBuckets {
+		if i < len(cum) {
+			out[b.Seconds()] = cum[i]
+		}
+	}
+	return out
 }

@@ -102,8 +102,10 @@ func (p *statusParts) report(ctx context.Context) status.Report {
 			if lookups > 0 {
 				tier.HitRatio = float64(s.Hits) / float64(lookups)
 			}
-			tier.GetP50Ms = quantile(0.5, s) * 1000
-			tier.GetP99Ms = quantile(0.99, s) * 1000
+			tier.GetP50Ms = quantile(0.5, s.Count, s.Buckets) * 1000
+			tier.GetP99Ms = quantile(0.99, s.Count, s.Buckets) * 1000
+			tier.PutP50Ms = quantile(0.5, s.PutCount, s.PutBuckets) * 1000
+			tier.PutP99Ms = quantile(0.99, s.PutCount, s.PutBuckets) * 1000
 		}
 		r.Tiers = append(r.Tiers, tier)
 	}
@@ -133,28 +135,29 @@ func stateLabel(s crawler.State) string {
 	return string(s)
 }
 
-// quantile is the q-quantile of a tier's Get latency in seconds, from its
-// cumulative buckets, interpolated within the bucket as Prometheus's
-// histogram_quantile does (0 before any Get).
-func quantile(q float64, s tiered.TierStats) float64 {
-	if s.Count == 0 {
+// quantile is the q-quantile of a tier's latency in seconds, from its
+// count and cumulative buckets (tiered.LatencyBuckets), interpolated
+// within the bucket as Prometheus's histogram_quantile does (0 before any
+// call).
+func quantile(q float64, count uint64, buckets []uint64) float64 {
+	if count == 0 {
 		return 0
 	}
-	rank := q * float64(s.Count)
+	rank := q * float64(count)
 	prevBound, prevCount := 0.0, uint64(0)
 	for i, b := range tiered.LatencyBuckets {
-		if i >= len(s.Buckets) {
+		if i >= len(buckets) {
 			break
 		}
 		bound := b.Seconds()
-		if float64(s.Buckets[i]) >= rank {
-			in := s.Buckets[i] - prevCount
+		if float64(buckets[i]) >= rank {
+			in := buckets[i] - prevCount
 			if in == 0 {
 				return bound
 			}
 			return prevBound + (bound-prevBound)*(rank-float64(prevCount))/float64(in)
 		}
-		prevBound, prevCount = bound, s.Buckets[i]
+		prevBound, prevCount = bound, buckets[i]
 	}
 	return prevBound // beyond the last bucket: its bound, as Prometheus says
 }

@@ -109,9 +109,9 @@ code{font-size:.92em}
 {{end}}</table>{{end}}
 
 <h2>Storage tiers</h2>
-<table><tr><th>tier</th><th>driver</th><th>health</th><th>restarts</th><th>Get p50</th><th>Get p99</th><th>hit ratio</th><th>lookups</th><th>puts</th></tr>
+<table><tr><th>tier</th><th>driver</th><th>health</th><th>restarts</th><th>Get p50</th><th>Get p99</th><th>Put p50</th><th>Put p99</th><th>hit ratio</th><th>lookups</th><th>puts</th></tr>
 {{range .R.Tiers}}<tr><td>{{.Name}}</td><td>{{.Driver}}</td><td id="tier-{{.Name}}-health" class="{{if eq .Health "ok"}}ok{{else}}bad{{end}}">{{.Health}}</td>
-<td class="n" id="tier-{{.Name}}-restarts">{{.Restarts}}</td><td class="n">{{num .GetP50Ms}} ms</td><td class="n">{{num .GetP99Ms}} ms</td>
+<td class="n" id="tier-{{.Name}}-restarts">{{.Restarts}}</td><td class="n">{{num .GetP50Ms}} ms</td><td class="n">{{num .GetP99Ms}} ms</td><td class="n">{{num .PutP50Ms}} ms</td><td class="n">{{num .PutP99Ms}} ms</td>
 <td class="n">{{pct .HitRatio}}</td><td class="n" id="tier-{{.Name}}-lookups">{{.Lookups}}</td><td class="n" id="tier-{{.Name}}-puts">{{.Puts}}</td></tr>
 {{end}}</table>
 

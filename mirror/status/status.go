@@ -90,6 +90,8 @@ type Tier struct {
 	Restarts int64   `json:"restarts"`
 	GetP50Ms float64 `json:"get_p50_ms"`
 	GetP99Ms float64 `json:"get_p99_ms"`
+	PutP50Ms float64 `json:"put_p50_ms"`
+	PutP99Ms float64 `json:"put_p99_ms"`
 	// HitRatio is hits over lookups (0 before any lookup); Lookups and
 	// Puts count since start.
 	HitRatio float64 `json:"hit_ratio"`

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// LatencyBuckets are the upper bounds of the Get latency histogram.
+// LatencyBuckets are the upper bounds of the Get and Put latency
+// histograms.
 var LatencyBuckets = []time.Duration{
 	50 * time.Microsecond, 100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
 	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond, 10 * time.Millisecond,
@@ -33,12 +34,18 @@ type TierStats struct {
 	Buckets []uint64
 	Count   uint64
 	Sum     time.Duration
+	// PutBuckets, PutCount and PutSum are the same for Put calls (writes
+	// and write-backs), failed ones too.
+	PutBuckets []uint64
+	PutCount   uint64
+	PutSum     time.Duration
 }
 
 type stats struct {
 	hits, misses, bad, errors, timeouts, skips atomic.Uint64
 	puts, writeBacks, writeBacksDropped        atomic.Uint64
 	latency                                    histogram
+	putLatency                                 histogram
 }
 
 type histogram struct {
@@ -57,6 +64,18 @@ func (h *histogram) observe(d time.Duration) {
 	h.sum.Add(int64(d))
 }
 
+// cumulative is the histogram's buckets as Prometheus wants them: each
+// counts the calls of at most its bound.
+func (h *histogram) cumulative() []uint64 {
+	out := make([]uint64, len(LatencyBuckets))
+	var cum uint64
+	for j := range LatencyBuckets {
+		cum += h.buckets[j].Load()
+		out[j] = cum
+	}
+	return out
+}
+
 // Stats returns every tier's counters, in tier order.
 func (s *Store) Stats() []TierStats {
 	out := make([]TierStats, len(s.tiers))
@@ -66,14 +85,11 @@ func (s *Store) Stats() []TierStats {
 			Name: t.Name, Hits: st.hits.Load(), Misses: st.misses.Load(), BadValues: st.bad.Load(),
 			Errors: st.errors.Load(), Timeouts: st.timeouts.Load(), Skips: st.skips.Load(),
 			Puts: st.puts.Load(), WriteBacks: st.writeBacks.Load(), WriteBacksDropped: st.writeBacksDropped.Load(),
-			Buckets: make([]uint64, len(LatencyBuckets)), Count: st.latency.count.Load(),
-			Sum: time.Duration(st.latency.sum.Load()),
+			Count: st.latency.count.Load(),
+			Sum:   time.Duration(st.latency.sum.Load()),
 		}
-		var cum uint64
-		for j := range LatencyBuckets {
-			cum += st.latency.buckets[j].Load()
-			ts.Buckets[j] = cum
-		}
+		ts.Buckets = st.latency.cumulative()
+		ts.PutBuckets, ts.PutCount, ts.PutSum = st.putLatency.cumulative(), st.putLatency.count.Load(), time.Duration(st.putLatency.sum.Load())
 		out[i] = ts
 	}
 	return out

@@ -348,7 +348,9 @@ func (t *tier) get(ctx context.Context, key plugins.Key) ([]byte, error) {
 func (t *tier) put(ctx context.Context, key plugins.Key, v []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, t.Timeout)
 	defer cancel()
+	start := time.Now()
 	err := t.Driver.Put(ctx, key, v)
+	t.st.putLatency.observe(time.Since(start))
 	if err == nil {
 		t.st.puts.Add(1)
 		t.fails.Store(0)

@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -101,5 +103,38 @@ func TestTierQuantile(t *testing.T) {
 	}
 	if quantile(0.5, 0, nil) != 0 {
 		t.Error("no Get: not 0")
+	}
+}
+
+// The tiers' counters are summed over the stores that use them: the
+// crawler's writes show with the mirror's.
+func TestStoreStatsSummed(t *testing.T) {
+	d, err := disk.New(disk.Config{Dir: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var stores storeStats
+	for range 2 {
+		s, err := tiered.New([]tiered.Tier{{Name: "local", Driver: d}}, tiered.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores = append(stores, s)
+	}
+	ctx := context.Background()
+	for i, s := range stores {
+		v := []byte(fmt.Sprintf("zone file %d", i))
+		if _, err := s.Put(ctx, plugins.SumKey(v), v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get(ctx, plugins.SumKey(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := stores.Stats()
+	if len(st) != 1 || st[0].Puts != 2 || st[0].PutCount != 2 || st[0].Hits != 2 || st[0].Count != 2 || st[0].PutBuckets[len(st[0].PutBuckets)-1] != 2 {
+		t.Fatalf("summed: %+v", st)
 	}
 }

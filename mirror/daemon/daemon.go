@@ -127,9 +127,14 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 	// The crawler: from the source tier (the DHT) into the others.
 	var crawl *crawler.Crawler
 	crawlDone := make(chan error, 1)
+	tierStats := storeStats{store} // the crawler's writes count too
 	if cfg.Crawl.Source != "off" {
-		if crawl, err = startCrawler(ctx, cfg, n, db, store, tiers, subs, logger, crawlDone); err != nil {
+		var into *tiered.Store
+		if crawl, into, err = startCrawler(ctx, cfg, n, db, store, tiers, subs, logger, crawlDone); err != nil {
 			return err
+		}
+		if into != store {
+			tierStats = append(tierStats, into)
 		}
 		defer func() {
 			cancel()
@@ -169,7 +174,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 
 	// Metrics, the API, DNS.
 	reg := prometheus.NewRegistry()
-	met := newMetrics(reg, db, chain, store, m, drivers, crawl, subs)
+	met := newMetrics(reg, db, chain, tierStats, m, drivers, crawl, subs)
 	ready := func() (bool, string) {
 		if opts.Ready != nil {
 			if ok, why := opts.Ready(); !ok {
@@ -197,7 +202,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (err error) {
 		}
 	}
 	parts := &statusParts{version: opts.Version, network: n.Name, db: db, chain: chain, ready: ready, crawl: crawl,
-		store: store, tiers: tiers, kinds: kinds, m: m, met: met}
+		stats: tierStats, tiers: tiers, kinds: kinds, m: m, met: met}
 	statusPage := status.New(parts.report)
 	statusDone := make(chan struct{})
 	go func() { defer close(statusDone); statusPage.Run(ctx) }()
@@ -317,7 +322,7 @@ func startTiers(ctx context.Context, cfg *Config, opts Options, logger *slog.Log
 // startCrawler starts the crawler from the tier named cfg.Crawl.Source
 // into the other tiers (or into the source itself when it is the only
 // one); Run's error goes to done.
-func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *namedb.DB, all *tiered.Store, tiers []tiered.Tier, subs *subindex.Indexer, logger *slog.Logger, done chan<- error) (*crawler.Crawler, error) {
+func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *namedb.DB, all *tiered.Store, tiers []tiered.Tier, subs *subindex.Indexer, logger *slog.Logger, done chan<- error) (*crawler.Crawler, *tiered.Store, error) {
 	var src plugins.Driver
 	var rest []tiered.Tier
 	for _, t := range tiers {
@@ -331,7 +336,7 @@ func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *na
 	if len(rest) > 0 {
 		s, err := tiered.New(rest, tiered.Options{Logger: logger})
 		if err != nil {
-			return nil, fmt.Errorf("crawler tiers: %w", err)
+			return nil, nil, fmt.Errorf("crawler tiers: %w", err)
 		}
 		into = s
 	}
@@ -342,7 +347,7 @@ func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *na
 		if into != all {
 			into.Close()
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	go func() {
 		err := c.Run(ctx)
@@ -351,7 +356,7 @@ func startCrawler(ctx context.Context, cfg *Config, n *netparams.Network, db *na
 		}
 		done <- err
 	}()
-	return c, nil
+	return c, into, nil
 }
 
 // allowingRecords is the tiers as the mirror writes them: before a Put

@@ -32,7 +32,7 @@ type metrics struct {
 	httpTotal, dnsTotal atomic.Uint64
 }
 
-func newMetrics(reg *prometheus.Registry, db *namedb.DB, s chainStatus, store *tiered.Store, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
+func newMetrics(reg *prometheus.Registry, db *namedb.DB, s chainStatus, store storeStats, m *mirror.Mirror, drivers []plugins.Driver, c *crawler.Crawler, subs *subindex.Indexer) *metrics {
 	gauge := func(name, help string, f func() float64) {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 	}
@@ -114,8 +114,41 @@ func (met *metrics) dns(qtype uint16, rcode int, took time.Duration) {
 // scraped.
 type lookupCollector struct {
 	m       *mirror.Mirror
-	store   *tiered.Store
+	store   storeStats
 	drivers []plugins.Driver
+}
+
+// storeStats are the tiers' counters over the stores that use them (the
+// mirror's, and the crawler's, which writes into all tiers but its
+// source), summed by tier.
+type storeStats []*tiered.Store
+
+// Stats are the summed counters, in the first store's tier order.
+func (ss storeStats) Stats() []tiered.TierStats {
+	var out []tiered.TierStats
+	at := map[string]int{}
+	for _, s := range ss {
+		for _, t := range s.Stats() {
+			i, ok := at[t.Name]
+			if !ok {
+				at[t.Name] = len(out)
+				out = append(out, t)
+				continue
+			}
+			o := &out[i]
+			o.Hits, o.Misses, o.BadValues = o.Hits+t.Hits, o.Misses+t.Misses, o.BadValues+t.BadValues
+			o.Errors, o.Timeouts, o.Skips = o.Errors+t.Errors, o.Timeouts+t.Timeouts, o.Skips+t.Skips
+			o.Puts, o.WriteBacks, o.WriteBacksDropped = o.Puts+t.Puts, o.WriteBacks+t.WriteBacks, o.WriteBacksDropped+t.WriteBacksDropped
+			o.Count, o.Sum, o.PutCount, o.PutSum = o.Count+t.Count, o.Sum+t.Sum, o.PutCount+t.PutCount, o.PutSum+t.PutSum
+			for j := range min(len(o.Buckets), len(t.Buckets)) {
+				o.Buckets[j] += t.Buckets[j]
+			}
+			for j := range min(len(o.PutBuckets), len(t.PutBuckets)) {
+				o.PutBuckets[j] += t.PutBuckets[j]
+			}
+		}
+	}
+	return out
 }
 
 var (

@@ -23,7 +23,7 @@ type statusParts struct {
 	chain   chainStatus
 	ready   func() (bool, string)
 	crawl   *crawler.Crawler // nil: no crawler
-	store   *tiered.Store
+	stats   storeStats
 	tiers   []tiered.Tier
 	kinds   []string // each tier's driver kind (or path)
 	m       *mirror.Mirror
@@ -82,7 +82,7 @@ func (p *statusParts) report(ctx context.Context) status.Report {
 		r.Records.Held = wl // no crawler: no count of what is missing
 	}
 
-	stats := p.store.Stats()
+	stats := p.stats.Stats()
 	for i, t := range p.tiers {
 		tier := status.Tier{Name: t.Name, Driver: p.kinds[i], Health: "ok"}
 		if rp, ok := t.Driver.(interface{ Restarts() int64 }); ok {

@@ -153,6 +153,11 @@ func goTest(args []string) (results, error) {
 	}
 	output := map[string]*strings.Builder{} // package/test -> output
 	failedTests := map[string]bool{}        // packages with a failed test
+	// the last lines of each package's output, whatever test wrote them:
+	// what a package that failed without a failing test (a race report or
+	// an exit after its test passed) printed last
+	tails := map[string][]string{}
+	const tailLines = 150
 	key := func(e event) string { return e.Package + "/" + e.Test }
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
@@ -164,6 +169,11 @@ func goTest(args []string) (results, error) {
 		}
 		switch e.Action {
 		case "output":
+			t := append(tails[e.Package], e.Output)
+			if len(t) > tailLines {
+				t = t[len(t)-tailLines:]
+			}
+			tails[e.Package] = t
 			b := output[key(e)]
 			if b == nil {
 				b = &strings.Builder{}
@@ -182,6 +192,7 @@ func goTest(args []string) (results, error) {
 					}
 					if !failedTests[e.Package] {
 						res.buildFailures = append(res.buildFailures, e.Package)
+						fmt.Printf("--- the last %d lines %s printed, by any test:\n%s--- end of %s\n", len(tails[e.Package]), e.Package, strings.Join(tails[e.Package], ""), e.Package)
 					}
 				}
 				fmt.Printf("%-8s %s (%.1fs)\n", status, e.Package, e.Elapsed)

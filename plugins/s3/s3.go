@@ -8,19 +8,17 @@ import (
 	"io"
 	"iter"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
+
+	"github.com/zonemirror/zonemirror/internal/s3client"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/zonemirror/zonemirror/plugins"
 )
@@ -59,14 +57,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger) (*Driver, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	reqSum, respSum := aws.RequestChecksumCalculationWhenRequired, aws.ResponseChecksumValidationWhenRequired
-	if c.Checksums == "when_supported" {
-		reqSum, respSum = aws.RequestChecksumCalculationWhenSupported, aws.ResponseChecksumValidationWhenSupported
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRequestChecksumCalculation(reqSum),
-		config.WithResponseChecksumValidation(respSum),
-		config.WithRetryer(func() aws.Retryer {
+	client, err := s3client.New(ctx, s3client.Options{Endpoint: c.Endpoint, Region: c.Region, PathStyle: c.PathStyle,
+		AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Profile: c.Profile,
+		WhenSupported: c.Checksums == "when_supported",
+		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = c.MaxAttempts
 				o.MaxBackoff = time.Duration(c.MaxBackoff)
@@ -74,31 +68,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger) (*Driver, error) {
 				// tiers; the host's per-tier timeout bounds the wait.
 				o.RateLimiter = ratelimit.None
 			})
-		}),
-	}
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
-	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	if c.AccessKeyID != "" {
-		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+		}})
 	if err != nil {
-		return nil, fmt.Errorf("%w: loading the AWS config: %v", plugins.ErrBadConfig, err)
+		return nil, fmt.Errorf("%w: %v", plugins.ErrBadConfig, err)
 	}
-	if awsCfg.Region == "" {
-		awsCfg.Region = "us-east-1"
-	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if c.Endpoint != "" {
-			o.BaseEndpoint = aws.String(c.Endpoint)
-		}
-		o.UsePathStyle = c.PathStyle
-	})
 	d := &Driver{c: c, client: client, logger: logger}
 	hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -115,7 +88,7 @@ func (d *Driver) object(k plugins.Key) *string { return aws.String(d.c.Prefix + 
 func (d *Driver) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
 	out, err := d.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(d.c.Bucket), Key: d.object(key)})
 	if err != nil {
-		if notFound(err) {
+		if s3client.NotFound(err) {
 			return nil, fmt.Errorf("s3 get %s: %w", key, plugins.ErrNotFound)
 		}
 		return nil, fmt.Errorf("s3 get %s: %w", key, classify(err, false))
@@ -138,7 +111,7 @@ func (d *Driver) Get(ctx context.Context, key plugins.Key) ([]byte, error) {
 func (d *Driver) Has(ctx context.Context, key plugins.Key) (bool, error) {
 	_, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.c.Bucket), Key: d.object(key)})
 	if err != nil {
-		if notFound(err) {
+		if s3client.NotFound(err) {
 			return false, nil
 		}
 		return false, fmt.Errorf("s3 has %s: %w", key, classify(err, false))
@@ -177,7 +150,7 @@ func (d *Driver) Delete(ctx context.Context, key plugins.Key) error {
 		return fmt.Errorf("s3 delete %s: %w (read_only is set)", key, plugins.ErrReadOnly)
 	}
 	_, err := d.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(d.c.Bucket), Key: d.object(key)})
-	if err != nil && !notFound(err) {
+	if err != nil && !s3client.NotFound(err) {
 		return fmt.Errorf("s3 delete %s: %w", key, classify(err, true))
 	}
 	return nil
@@ -255,31 +228,13 @@ func (d *Driver) Stat(ctx context.Context) (plugins.Status, error) {
 // Close implements plugins.Driver.
 func (d *Driver) Close() error { return nil }
 
-func notFound(err error) bool {
-	var nsk *types.NoSuchKey
-	var nf *types.NotFound
-	if errors.As(err, &nsk) || errors.As(err, &nf) {
-		return true
-	}
-	var re *awshttp.ResponseError
-	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && apiCode(err) != "NoSuchBucket"
-}
-
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
 // classify wraps S3 errors in the driver error kinds. write says whether
 // the request was a write (a refusal of a write is ErrReadOnly).
 func classify(err error, write bool) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	switch code := apiCode(err); {
+	switch code := s3client.APICode(err); {
 	case code == "XMinioStorageFull" || code == "QuotaExceeded" || code == "EntityTooLarge":
 		return fmt.Errorf("%w: %w", plugins.ErrFull, err)
 	case write && (code == "AccessDenied" || code == "XMinioServerNotInitialized" || code == "XMinioAdminBucketQuotaExceeded"):

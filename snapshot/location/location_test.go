@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/s3client"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -384,7 +386,7 @@ func TestS3(t *testing.T) {
 	}
 	gone := func(t *testing.T, key string) {
 		t.Helper()
-		if _, err := head(key); !notFound(err) {
+		if _, err := head(key); !s3client.NotFound(err) {
 			t.Errorf("HeadObject(%s): %v, want not found", key, err)
 		}
 		if n := uploads(t, key); n != 0 {
@@ -404,7 +406,7 @@ func TestS3(t *testing.T) {
 		const size = 40<<20 + 12345
 		sum := stream(t, w, 4, size/2)
 		// Two parts are sent by now: the object must not show yet.
-		if _, err := head(loc.Key); !notFound(err) {
+		if _, err := head(loc.Key); !s3client.NotFound(err) {
 			t.Errorf("HeadObject before Close: %v, want not found", err)
 		}
 		rest := stream(t, w, 5, size-size/2)

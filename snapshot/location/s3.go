@@ -8,21 +8,18 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/s3client"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 )
 
 const (
@@ -82,33 +79,8 @@ func NewS3Client(ctx context.Context, opts S3Options) (*s3.Client, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	load := []func(*config.LoadOptions) error{
-		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-	}
-	if opts.Region != "" {
-		load = append(load, config.WithRegion(opts.Region))
-	}
-	if opts.Profile != "" {
-		load = append(load, config.WithSharedConfigProfile(opts.Profile))
-	}
-	if opts.AccessKeyID != "" {
-		load = append(load, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(opts.AccessKeyID, opts.SecretAccessKey, opts.SessionToken)))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, load...)
-	if err != nil {
-		return nil, fmt.Errorf("loading the AWS config: %w", err)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if opts.Endpoint != "" {
-			o.BaseEndpoint = aws.String(opts.Endpoint)
-		}
-		o.UsePathStyle = opts.PathStyle
-	}), nil
+	return s3client.New(ctx, s3client.Options{Endpoint: opts.Endpoint, Region: opts.Region, PathStyle: opts.PathStyle,
+		AccessKeyID: opts.AccessKeyID, SecretAccessKey: opts.SecretAccessKey, SessionToken: opts.SessionToken, Profile: opts.Profile})
 }
 
 // s3Writer feeds a transfermanager upload through a pipe. Write and Close
@@ -193,7 +165,7 @@ func (w *s3Writer) cleanUp(err error) {
 		Bucket: aws.String(w.loc.Bucket), Key: aws.String(w.loc.Key), UploadId: aws.String(mu.UploadID()),
 	})
 	var nsu *types.NoSuchUpload
-	if aerr != nil && !errors.As(aerr, &nsu) && apiCode(aerr) != "NoSuchUpload" {
+	if aerr != nil && !errors.As(aerr, &nsu) && s3client.APICode(aerr) != "NoSuchUpload" {
 		slog.Warn("location: a failed upload could not be aborted; its parts stay in the bucket until a lifecycle rule removes them",
 			"location", w.loc.String(), "upload_id", mu.UploadID(), "err", aerr)
 	}
@@ -295,7 +267,7 @@ func openS3(ctx context.Context, loc Location, opts S3Options) (io.ReadCloser, i
 	}
 	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 	if err != nil {
-		if notFound(err) {
+		if s3client.NotFound(err) {
 			return nil, -1, fmt.Errorf("location: open %s: %w: %w", loc, fs.ErrNotExist, err)
 		}
 		return nil, -1, fmt.Errorf("location: open %s: %w", loc, err)
@@ -336,24 +308,4 @@ func listS3(ctx context.Context, dir Location, opts S3Options) ([]Location, erro
 	// S3 lists in UTF-8 byte order already; some compatible servers may not.
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
-}
-
-// notFound says whether err is a missing object (not a missing bucket,
-// which is a configuration error).
-func notFound(err error) bool {
-	var nsk *types.NoSuchKey
-	var nf *types.NotFound
-	if errors.As(err, &nsk) || errors.As(err, &nf) {
-		return true
-	}
-	var re *awshttp.ResponseError
-	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && apiCode(err) != "NoSuchBucket"
-}
-
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
 }

@@ -137,11 +137,8 @@ func Export(ctx context.Context, db *namedb.DB, v *namedb.View, w io.Writer, opt
 			buf = binary.AppendUvarint(buf[:0], uint64(b.Height))
 			buf = append(buf, b.Hash[:]...)
 			buf = append(buf, b.ConsensusHash[:]...)
-			buf = binary.AppendUvarint(buf, uint64(len(b.Input)))
-			if _, err := out.Write(buf); err != nil {
-				return err
-			}
-			if _, err := out.Write(b.Input); err != nil {
+			var err error
+			if buf, err = writeField(out, buf, b.Input); err != nil {
 				return err
 			}
 			m.Blocks++
@@ -183,11 +180,7 @@ func Export(ctx context.Context, db *namedb.DB, v *namedb.View, w io.Writer, opt
 				if wire.SumHash160(data) != e.Hash {
 					return fmt.Errorf("zone file %s (entry %d): the store gave bytes of another hash", e.Hash, e.Index)
 				}
-				buf = binary.AppendUvarint(buf[:0], uint64(len(data)))
-				if _, err := out.Write(buf); err != nil {
-					return err
-				}
-				if _, err := out.Write(data); err != nil {
+				if buf, err = writeField(out, buf[:0], data); err != nil {
 					return err
 				}
 				m.RecordCount++
@@ -211,6 +204,17 @@ func Export(ctx context.Context, db *namedb.DB, v *namedb.View, w io.Writer, opt
 	}
 	progress(v.Tip)
 	return m, nil
+}
+
+// writeField writes head, then data with its length before it (a uvarint):
+// a block's operations, a zone file. It returns head's memory for reuse.
+func writeField(w io.Writer, head, data []byte) ([]byte, error) {
+	head = binary.AppendUvarint(head, uint64(len(data)))
+	if _, err := w.Write(head); err != nil {
+		return head, err
+	}
+	_, err := w.Write(data)
+	return head, err
 }
 
 // writePart writes one part: what fill writes, compressed.

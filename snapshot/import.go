@@ -313,12 +313,11 @@ func replay(ctx context.Context, db *namedb.DB, part *partReader, hdr *Header, t
 // readBlocks reads and decodes the blocks part into out, in order, until
 // its end or an error (or ctx ends).
 func readBlocks(ctx context.Context, n *netparams.Network, part *partReader, hdr *Header, out chan<- decodedBlock) error {
-	zr, err := zstd.NewReader(part, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20))
+	br, done, err := partStream(part)
 	if err != nil {
 		return err
 	}
-	defer zr.Close()
-	br := bufio.NewReaderSize(zr, 1<<20)
+	defer done()
 	where := func(h int64, err error) error {
 		return fmt.Errorf("%w: blocks part, block %d (frame at byte %d): %v", ErrCorrupt, h, part.lastOff, err)
 	}
@@ -348,15 +347,10 @@ func readBlocks(ctx context.Context, n *netparams.Network, part *partReader, hdr
 		if _, err := io.ReadFull(br, b.ch[:]); err != nil {
 			return where(want, err)
 		}
-		size, err := binary.ReadUvarint(br)
-		if err != nil || size > maxInput {
-			return where(want, fmt.Errorf("operations of %d bytes (%v)", size, err))
+		if input, err = readField(br, input, maxInput); err != nil {
+			return where(want, fmt.Errorf("operations: %w", err))
 		}
-		input = grow(input, int(size))
-		if _, err := io.ReadFull(br, input); err != nil {
-			return where(want, err)
-		}
-		if size > 0 {
+		if len(input) > 0 {
 			var rest []byte
 			b.ops, rest, err = namedb.ReadBlockOps(input, n.Wire, n.EpochAt(want).Rules)
 			if err == nil && len(rest) > 0 {
@@ -379,24 +373,17 @@ func readBlocks(ctx context.Context, n *netparams.Network, part *partReader, hdr
 // readRecords reads the records part, storing those the replayed whitelist
 // holds.
 func readRecords(ctx context.Context, db *namedb.DB, part *partReader, sink RecordSink, res *Result, m *Manifest) error {
-	zr, err := zstd.NewReader(part, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20))
+	br, done, err := partStream(part)
 	if err != nil {
 		return err
 	}
-	defer zr.Close()
-	br := bufio.NewReaderSize(zr, 1<<20)
-	max := int64(db.Network().MaxZonefileBytes)
+	defer done()
 	var data []byte
 	for {
-		size, err := binary.ReadUvarint(br)
-		if err == io.EOF {
+		if data, err = readField(br, data, uint64(db.Network().MaxZonefileBytes)); err == io.EOF {
 			break
 		}
-		if err != nil || int64(size) > max {
-			return fmt.Errorf("%w: records part, record %d (frame at byte %d): length %d (%v)", ErrCorrupt, m.RecordCount+1, part.lastOff, size, err)
-		}
-		data = grow(data, int(size))
-		if _, err := io.ReadFull(br, data); err != nil {
+		if err != nil {
 			return fmt.Errorf("%w: records part, record %d (frame at byte %d): %v", ErrCorrupt, m.RecordCount+1, part.lastOff, err)
 		}
 		m.RecordCount++
@@ -415,12 +402,35 @@ func readRecords(ctx context.Context, db *namedb.DB, part *partReader, sink Reco
 	return part.drain()
 }
 
-// grow returns b with length n, reusing its memory when it can.
-func grow(b []byte, n int) []byte {
-	if cap(b) < n {
-		return make([]byte, n)
+// partStream is a part's bytes, decompressed and buffered; done releases
+// the decoder.
+func partStream(part *partReader) (*bufio.Reader, func(), error) {
+	zr, err := zstd.NewReader(part, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20))
+	if err != nil {
+		return nil, nil, err
 	}
-	return b[:n]
+	return bufio.NewReaderSize(zr, 1<<20), zr.Close, nil
+}
+
+// readField reads what writeField wrote after its head: a uvarint length
+// of at most max and that many bytes, into buf's memory when it is large
+// enough. io.EOF at a clean end, before the length.
+func readField(br *bufio.Reader, buf []byte, max uint64) ([]byte, error) {
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return buf, err
+	}
+	if n > max {
+		return buf, fmt.Errorf("%d bytes, at most %d", n, max)
+	}
+	if uint64(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(br, buf); err != nil {
+		return buf, fmt.Errorf("%d bytes: %w", n, err)
+	}
+	return buf, nil
 }
 
 // checkManifest compares the manifest with what was read.

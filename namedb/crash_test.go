@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zonemirror/zonemirror/internal/testdiff"
 )
 
 // crashChildEnv names the database a crash-test child applies blocks to.
@@ -172,7 +174,7 @@ func TestCrash(t *testing.T) {
 		}
 		if tip == randomBlocks {
 			if got := dump(t, db); got != want {
-				t.Fatalf("after %d kills the database differs from an uninterrupted run:\n%s", killed, firstDiff(got, want))
+				t.Fatalf("after %d kills the database differs from an uninterrupted run:\n%s", killed, testdiff.Lines(got, want))
 			}
 			db.Close()
 			chains++

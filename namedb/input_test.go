@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/zonemirror/zonemirror/internal/testdiff"
 )
 
 // The operations a database kept, replayed block by block into an empty
@@ -43,7 +45,7 @@ func TestReplayInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := dump(t, dst.db); got != want {
-		t.Fatalf("the replay differs from the source:\n%s", firstDiff(got, want))
+		t.Fatalf("the replay differs from the source:\n%s", testdiff.Lines(got, want))
 	}
 	if int64(blocks) != randomBlocks-src.db.net.FirstBlock+1 || ops < 500 {
 		t.Fatalf("%d blocks, %d operations replayed", blocks, ops)

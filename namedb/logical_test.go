@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zonemirror/zonemirror/internal/testdiff"
 )
 
 // logicalDump is the database as the public API shows it: every block's
@@ -138,6 +140,6 @@ func TestRandomChainGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Fatalf("the random chain's answers changed:\n%s", firstDiff(got, string(want)))
+		t.Fatalf("the random chain's answers changed:\n%s", testdiff.Lines(got, string(want)))
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonemirror/zonemirror/internal/testdiff"
+
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
 )
@@ -245,17 +247,7 @@ func TestRandomRewind(t *testing.T) {
 		}
 	}
 	if got := dump(t, c.db); got != want {
-		t.Fatalf("after %d rewinds the database differs from a straight run:\n%s", rewinds, firstDiff(got, want))
+		t.Fatalf("after %d rewinds the database differs from a straight run:\n%s", rewinds, testdiff.Lines(got, want))
 	}
 	t.Logf("%d rewinds", rewinds)
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(al), len(bl)) {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n got  %s\n want %s", i, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths %d vs %d lines", len(al), len(bl))
 }

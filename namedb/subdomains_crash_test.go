@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/zonemirror/zonemirror/internal/testdiff"
 )
 
 // subCrashChildEnv names, for a crash-test child, the database and the
@@ -179,7 +180,7 @@ func TestSubdomainCrash(t *testing.T) {
 	}
 	defer db.Close()
 	if got := dumpSubdomains(t, db); got != want {
-		t.Fatalf("after %d kills the subdomain state differs from an uninterrupted run:\n%s", killed, firstDiff(got, want))
+		t.Fatalf("after %d kills the subdomain state differs from an uninterrupted run:\n%s", killed, testdiff.Lines(got, want))
 	}
 	t.Logf("%d kills", killed)
 }

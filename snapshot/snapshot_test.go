@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonemirror/zonemirror/internal/testdiff"
+
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/zonemirror/zonemirror/namedb"
@@ -173,22 +175,12 @@ func TestRoundTrip(t *testing.T) {
 	}
 	db := openDevnet(t, path)
 	if got, want := answers(t, db), answers(t, c.DB); got != want {
-		t.Fatalf("the import answers differently:\n%s", firstDiff(got, want))
+		t.Fatalf("the import answers differently:\n%s", testdiff.Lines(got, want))
 	}
 	if _, err := os.Stat(path + ".import"); !os.IsNotExist(err) {
 		t.Errorf("the import's working folder is left: %v", err)
 	}
 	t.Logf("%d blocks, %d operations, %d records: %d bytes (%.0f B/operation)", m.Blocks, m.Operations, m.RecordCount, len(snap), float64(len(snap))/float64(m.Operations))
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(al), len(bl)) {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n got  %s\n want %s", i, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths %d vs %d lines", len(al), len(bl))
 }
 
 // rawSnapshot is a snapshot taken apart, for tests that alter one.
@@ -436,7 +428,7 @@ func TestBadSnapshots(t *testing.T) {
 			}
 			t.Log(err)
 			if got := answersAt(t, path); got != live {
-				t.Fatalf("the live database changed:\n%s", firstDiff(got, live))
+				t.Fatalf("the live database changed:\n%s", testdiff.Lines(got, live))
 			}
 			if _, err := os.Stat(path + ".import"); !os.IsNotExist(err) {
 				t.Errorf("the import's working folder is left: %v", err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonemirror/zonemirror/internal/testdiff"
+
 	"github.com/zonemirror/zonemirror/mirror/daemon"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -143,13 +145,7 @@ drivers:
 		time.Sleep(200 * time.Millisecond)
 	}
 	if got != want {
-		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-		for i := range min(len(gl), len(wl)) {
-			if gl[i] != wl[i] {
-				t.Fatalf("the imported mirror answers differently, line %d:\n got  %s\n want %s", i, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("the imported mirror answers differently: %d lines, want %d", len(gl), len(wl))
+		t.Fatalf("the imported mirror answers differently, %s", testdiff.Lines(got, want))
 	}
 	if !strings.Contains(want, "registered_subdomain") || !strings.Contains(want, "/zonefile 200") {
 		t.Fatalf("the answers compared lack subdomains or zone files")

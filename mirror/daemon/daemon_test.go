@@ -24,7 +24,8 @@ import (
 	"github.com/zonemirror/zonemirror/plugins/disk"
 )
 
-func getJSON(t *testing.T, url string, v any) int {
+// httpGet returns a GET's status and body.
+func httpGet(t *testing.T, url string) (int, []byte) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -32,10 +33,16 @@ func getJSON(t *testing.T, url string, v any) int {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	code, b := httpGet(t, url)
 	if v != nil {
 		json.Unmarshal(b, v)
 	}
-	return resp.StatusCode
+	return code
 }
 
 func waitFor(t *testing.T, what string, ok func() bool) {

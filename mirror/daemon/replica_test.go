@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonemirror/zonemirror/internal/testdiff"
+
 	"github.com/zonemirror/zonemirror/chainsync/txbuild"
 	"github.com/zonemirror/zonemirror/internal/testminio"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
@@ -65,13 +67,8 @@ func (r *replica) stop() {
 // get returns a GET's status and body.
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(b))
+	code, b := httpGet(t, url)
+	return fmt.Sprintf("%d %s", code, bytes.TrimSpace(b))
 }
 
 // apiAnswers are a mirror's answers about everything it holds: each
@@ -194,7 +191,7 @@ drivers:
 	}
 	wantA := apiAnswers(t, a.base, n.FirstBlock, tip)
 	if got := apiAnswers(t, b.base, n.FirstBlock, tip); got != wantA {
-		t.Fatalf("the replicas answer differently:\n%s", diffLine(got, wantA))
+		t.Fatalf("the replicas answer differently:\n%s", testdiff.Lines(got, wantA))
 	}
 	if !strings.Contains(wantA, "r1.replica/zonefile 200") {
 		t.Fatalf("zone files not served: %s", wantA)
@@ -218,14 +215,4 @@ drivers:
 	if info["zonefile_hash"] != wire.SumHash160([]byte("newer zone")).String() {
 		t.Errorf("B did not apply the block after A stopped: %v", info)
 	}
-}
-
-func diffLine(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(al), len(bl)) {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n got  %s\n want %s", i, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths %d vs %d lines", len(al), len(bl))
 }

@@ -136,14 +136,15 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		}
 	}()
 	uri := string(ctx.RequestURI())
-	if path, query, _ := strings.Cut(uri, "?"); len(s.opts.Pages) > 0 && ctx.IsGet() {
-		if p, ok := s.opts.Pages[path]; ok {
-			s.page(ctx, path, query, p)
-			return
-		}
-	}
 	route, arg, raw, ok := hotRoute(uri)
 	if !ok || !ctx.IsGet() && !ctx.IsHead() {
+		// not a hot lookup: one of the Pages, or the fallback
+		if path, query, _ := strings.Cut(uri, "?"); ctx.IsGet() {
+			if p, ok := s.opts.Pages[path]; ok {
+				s.page(ctx, path, query, p)
+				return
+			}
+		}
 		if _, err := url.ParseRequestURI(uri); err != nil {
 			writeFast(ctx, errorReply(400, "Malformed request target"))
 			return

@@ -27,7 +27,7 @@ bench:
 FUZZTIME ?= 1m
 FUZZ_TARGETS = ./namedb/wire:FuzzDecode ./namedb/wire:FuzzDecodeTx ./namedb/wire:FuzzTokenize ./namedb/wire:FuzzUnmarshalOpJSON ./namedb/wire:FuzzReencode ./namedb/wire:FuzzTxOpBinary \
 	./namedb/bzones:FuzzParse ./snapshot:FuzzImport ./namedb/bzones:FuzzTokenize ./namedb/subdomain:FuzzDecode ./namedb/subdomain:FuzzBase64Py2 \
-	./namedb:FuzzStoredValues ./namedb:FuzzSubRow ./mirror/httpapi:FuzzAPI ./mirror/httpapi:FuzzServer ./mirror/dnsserver:FuzzQuestion ./mirror/dnsserver:FuzzDatagram ./mirror/zonefile:FuzzParse ./plugins:FuzzParseKey ./plugins:FuzzDecodeConfig ./plugins/host:FuzzLogBridge ./plugins/fastget:FuzzClient ./plugins/fastget:FuzzServer \
+	./namedb:FuzzStoredValues ./namedb:FuzzBinaryRows ./namedb:FuzzSubRow ./mirror/httpapi:FuzzAPI ./mirror/httpapi:FuzzServer ./mirror/dnsserver:FuzzQuestion ./mirror/dnsserver:FuzzDatagram ./mirror/zonefile:FuzzParse ./plugins:FuzzParseKey ./plugins:FuzzDecodeConfig ./plugins/host:FuzzLogBridge ./plugins/fastget:FuzzClient ./plugins/fastget:FuzzServer \
 	./plugins/dht:FuzzValidate ./plugins/dht:FuzzConfig ./crawler:FuzzDecodeState
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \

@@ -87,10 +87,9 @@ type engine struct {
 	rejected    map[string]int64
 	whitelisted int64
 	// lastRecord is the record (*NameRecord or *PreorderRecord) written
-	// last and lastRecordJSON its JSON, which the operation's API row
-	// reuses.
-	lastRecord     any
-	lastRecordJSON []byte
+	// last: an operation whose API record is the name record it wrote
+	// points its row at that record's history row.
+	lastRecord any
 	// windowCHs are the consensus hashes of the block's window, oldest
 	// first, and nameCHs each name's update hashes with them (rule_update.go).
 	windowCHs []wire.Hash128
@@ -378,13 +377,17 @@ func (e *engine) applyOne(ctx context.Context, op BlockOp, res *BlockResult) (st
 		e.over.whitelisted = append(e.over.whitelisted, *c.whitelist)
 		res.Whitelisted++
 	}
-	var rec []byte
-	if c.apiRecord != nil && c.apiRecord == e.lastRecord && len(c.extra) == 0 {
-		rec = e.lastRecordJSON
-	} else if rec, err = apiRecord(c.apiRecord, c.extra); err != nil {
-		return "", err
+	row := appendStr(appendStr(nil, txid), opcode)
+	if r, ok := c.apiRecord.(*NameRecord); ok && c.apiRecord == e.lastRecord && len(c.extra) == 0 && r.Vtxindex == op.Vtxindex {
+		row = append(append(row, opRowHistory), r.Name...)
+	} else {
+		rec, err := apiRecord(c.apiRecord, c.extra)
+		if err != nil {
+			return "", err
+		}
+		row = append(row, rec...)
 	}
-	if err := e.w.create(opKey(e.b, op.Vtxindex), append(appendStr(appendStr(nil, txid), opcode), rec...)); err != nil {
+	if err := e.w.create(opKey(e.b, op.Vtxindex), row); err != nil {
 		return "", fmt.Errorf("record operation: %w", err)
 	}
 	if err := e.w.create(txKey(txid), encodeTx(e.b, op.Vtxindex, true)); err != nil {

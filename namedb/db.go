@@ -28,8 +28,15 @@ import (
 // 9: subdomain state (subdomains.go); a database of format 8 has none
 // yet, and is marked format 9 in place: its subdomains are built from the
 // zone files the mirror holds. Format 10 keeps every block's operations
-// as it applied them (snapshots export them).
-const schemaVersion = 10
+// as it applied them (snapshots export them). Format 11 writes names and
+// preorders in a binary encoding (rowbin.go) and points an operation's row
+// at its name's history row; it reads format 10's JSON rows as they are,
+// so a database of format 10 is marked format 11 in place.
+const schemaVersion = 11
+
+// sameWithJSONRows is the last format whose databases are this format's
+// with every name and preorder row in JSON, which this format reads.
+const sameWithJSONRows = 10
 
 // sameWithoutSubdomains is the last format whose databases are this
 // format's without subdomain state (and without kept operations).
@@ -192,7 +199,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	}
 	if o.bulk {
 		popts.DisableWAL = true
-		popts.MemTableSize = 256 << 20
+		popts.MemTableSize = 64 << 20
 	}
 	for i := range popts.Levels {
 		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
@@ -309,6 +316,12 @@ func checkFormat(kv *pebble.DB, path string, n *netparams.Network) (*FormatError
 	}
 	have, err := strconv.Atoi(string(v))
 	closer.Close()
+	if err == nil && have == sameWithJSONRows {
+		if err := kv.Set(metaKey(metaSchema), []byte(strconv.Itoa(schemaVersion)), pebble.Sync); err != nil {
+			return nil, fmt.Errorf("mark format %d: %w", schemaVersion, err)
+		}
+		return nil, nil
+	}
 	if err == nil && (have == sameWithoutSubdomains || have == sameWithoutInputs || have >= sameOnMainnet && have < schemaVersion && n.Wire == wire.MainnetParams) {
 		// the operations of the blocks applied so far were not kept
 		from := n.FirstBlock

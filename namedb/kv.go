@@ -14,13 +14,13 @@ const (
 	pMeta       = 'm' // m/<name>                      → text
 	pBlock      = 'b' // b/<height>                    → blockRow
 	pCH         = 'c' // c/<consensus hash>/<height>   → ""
-	pName       = 'n' // n/<name>                      → nameHeader ‖ storedName JSON
-	pHistory    = 'h' // h/<name>\x00<height><vtx>     → state byte ‖ record JSON
+	pName       = 'n' // n/<name>                      → nameHeader ‖ storedName (rowbin.go)
+	pHistory    = 'h' // h/<name>\x00<height><vtx>     → state byte ‖ record (1: storedName, 0: PreorderRecord)
 	pPreorder   = 'p' // p/<id>                        → preorderHeader ‖ PreorderRecord JSON
-	pPending    = 'P' // P/<namespace flag><hash>      → PreorderRecord JSON of a pending preorder
+	pPending    = 'P' // P/<namespace flag><hash>      → PreorderRecord of a pending preorder (rowbin.go)
 	pNamespace  = 'N' // N/<id>                        → storedNamespace JSON
 	pWhitelist  = 'w' // w/<index>                     → whitelistRow
-	pOp         = 'o' // o/<height><vtx>               → txid ‖ opcode \x00 ‖ record JSON
+	pOp         = 'o' // o/<height><vtx>               → txid ‖ opcode ‖ record JSON, or opRowHistory ‖ name
 	pRejection  = 'r' // r/<height><vtx>               → rejectionRow
 	pTx         = 't' // t/<txid>                      → height ‖ vtx ‖ accepted
 	pRejections = 'R' // R/<code>                      → count
@@ -41,6 +41,11 @@ const (
 	pSubHash    = 'H' // H/<zone file hash><index><fqn> → "": subdomain zone files by hash
 	pSubCarrier = 'V' // V/<name>\x00<index><offset>   → seq ‖ holds ‖ resolver: records a name's zone files carried
 )
+
+// opRowHistory starts the record of an operation row whose API record is
+// the name record it wrote: the name's history row at the operation's
+// height and vtxindex (JSON never starts with it).
+const opRowHistory = 0x01
 
 // Meta keys.
 const (

@@ -43,8 +43,10 @@ type overlay struct {
 	// registration reads its preorder in the pre-pass and again when it
 	// applies.
 	read map[preorderKey]*pendingPreorder
-	// whitelisted are the zone-file hashes the block added.
+	// whitelisted are the zone-file hashes the block added; carried the
+	// preorder hashes its names took (putCarried).
 	whitelisted []wire.Hash160
+	carried     []wire.Hash160
 }
 
 type written struct {
@@ -83,7 +85,7 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
 	_, again := e.over.names[s.Name]
-	size, rec, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
+	size, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
 	if err != nil {
 		return err
 	}
@@ -98,7 +100,7 @@ func (e *engine) putName(ctx context.Context, s *storedName) error {
 		e.over.byOwner[owner] = map[string]bool{}
 	}
 	e.over.byOwner[owner][s.Name] = true
-	e.lastRecord, e.lastRecordJSON = s.NameRecord, rec
+	e.lastRecord = s.NameRecord
 	return nil
 }
 
@@ -215,6 +217,9 @@ func (e *engine) namePreorderPending(ctx context.Context, hash wire.Hash160) (*p
 // store keeps which name that is (putCarried). A name created in this block
 // is not alive at the last block, so the committed mapping is enough.
 func (e *engine) nameCarries(ctx context.Context, hash wire.Hash160) (bool, error) {
+	if _, maybe := e.db.idx.carried[carriedPrefix(hash)]; !maybe {
+		return false, nil
+	}
 	v, ok, err := e.db.get(carriedKey(hash))
 	if err != nil || !ok {
 		return false, err
@@ -253,20 +258,15 @@ func (e *engine) putPreorder(ctx context.Context, rec *PreorderRecord) error {
 	if err != nil {
 		return err
 	}
+	e.lastRecord = rec
 	if old != nil {
-		js, err := marshalPreorder(rec)
-		if err != nil {
-			return fmt.Errorf("encode preorder: %w", err)
-		}
-		e.lastRecord, e.lastRecordJSON = rec, js
 		return nil
 	}
-	js, err := e.w.putPreorder(rec)
+	raw, err := e.w.putPreorder(rec)
 	if err != nil {
 		return err
 	}
-	e.lastRecord, e.lastRecordJSON = rec, js
-	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec, raw: js}
+	e.over.preorders[preorderKey{hash: rec.PreorderHash, namespace: rec.Namespace}] = &pendingPreorder{rec: rec, raw: raw}
 	return nil
 }
 
@@ -308,4 +308,16 @@ func (db *DB) commitOverlay(o *overlay, height int64) {
 	for _, h := range o.whitelisted {
 		db.idx.whitelist[h]++
 	}
+	for _, h := range o.carried {
+		db.idx.carried[carriedPrefix(h)] = struct{}{}
+	}
+}
+
+// putCarried records that name's record now carries preorder hash h.
+func (e *engine) putCarried(h wire.Hash160, name string) error {
+	if err := e.w.putCarried(h, name); err != nil {
+		return err
+	}
+	e.over.carried = append(e.over.carried, h)
+	return nil
 }

@@ -93,8 +93,8 @@ func (db *DB) readName(name string) (*storedName, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	_, js, _ := splitName(v)
-	return s, len(js), nil
+	_, rec, _ := splitName(v)
+	return s, len(rec), nil
 }
 
 func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNamespace) *NameInfo {
@@ -239,18 +239,9 @@ func (db *DB) NameHistory(_ context.Context, name string) (map[int64][]json.RawM
 			return false, corrupt("history row", k)
 		}
 		h := int64(beUint(k[len(prefix) : len(prefix)+8]))
-		rec := append([]byte(nil), v[1:]...)
-		if v[0] == 1 {
-			// a stored name: show the record without zonemirror's own fields
-			s := &storedName{NameRecord: &NameRecord{}}
-			if err := json.Unmarshal(rec, s); err != nil {
-				return false, fmt.Errorf("%w: history row %q: %v", errCorrupt, k, err)
-			}
-			b, err := json.Marshal(s.NameRecord)
-			if err != nil {
-				return false, err
-			}
-			rec = b
+		rec, err := historyJSON(k, v)
+		if err != nil {
+			return false, err
 		}
 		out[h] = append(out[h], rec)
 		return true, nil
@@ -259,6 +250,29 @@ func (db *DB) NameHistory(_ context.Context, name string) (map[int64][]json.RawM
 		return nil, fmt.Errorf("history of %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// historyJSON returns the API's JSON of a history row: a name's record
+// without zonemirror's own fields, or a preorder.
+func historyJSON(k, v []byte) (json.RawMessage, error) {
+	if len(v) < 1 {
+		return nil, corrupt("history row", k)
+	}
+	if v[0] == 1 {
+		s, err := decodeNameRecord(k, v[1:])
+		if err != nil {
+			return nil, err
+		}
+		return marshalName(s.NameRecord)
+	}
+	if len(v) > 1 && v[1] == '{' {
+		return append(json.RawMessage(nil), v[1:]...), nil
+	}
+	p, err := decodePreorder(k, v[1:])
+	if err != nil {
+		return nil, err
+	}
+	return marshalPreorder(p)
 }
 
 // BlockOps returns the accepted operations of block h as the API shows
@@ -273,7 +287,24 @@ func (db *DB) BlockOps(_ context.Context, h int64) ([]json.RawMessage, error) {
 		if !ok {
 			return false, corrupt("operation", k)
 		}
-		out = append(out, append(json.RawMessage(nil), rest...))
+		if len(rest) == 0 || rest[0] != opRowHistory {
+			out = append(out, append(json.RawMessage(nil), rest...))
+			return true, nil
+		}
+		// the record is the name's history row at this operation
+		hk := append(historyPrefix(string(rest[1:])), k[1:]...)
+		hv, ok, err := db.get(hk)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, fmt.Errorf("%w: operation %q points at history row %q, which is missing", errCorrupt, k, hk)
+		}
+		js, err := historyJSON(hk, hv)
+		if err != nil {
+			return false, err
+		}
+		out = append(out, js)
 		return true, nil
 	})
 	if err != nil {

@@ -96,7 +96,7 @@ func (e *engine) checkImport(ctx context.Context, op BlockOp, m *wire.NameImport
 					return err
 				}
 			}
-			if err := e.w.putCarried(rec.PreorderHash, name); err != nil {
+			if err := e.putCarried(rec.PreorderHash, name); err != nil {
 				return err
 			}
 			return e.putName(ctx, s)

@@ -111,7 +111,7 @@ func (e *engine) checkRegistration(ctx context.Context, op BlockOp, r *wire.Name
 			if err := e.w.putCreation(name, recipient.Address, e.b, op.Vtxindex); err != nil {
 				return err
 			}
-			if err := e.w.putCarried(rec.PreorderHash, name); err != nil {
+			if err := e.putCarried(rec.PreorderHash, name); err != nil {
 				return err
 			}
 			return e.putName(ctx, s)

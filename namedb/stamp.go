@@ -3,7 +3,6 @@ package namedb
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -122,9 +121,9 @@ func (db *DB) NameOfDID(_ context.Context, addr string, index int) (*NameRecord,
 		if v[0] != 1 {
 			return false, nil // a preorder: the name's next life
 		}
-		s := &storedName{NameRecord: &NameRecord{}}
-		if err := json.Unmarshal(v[1:], s); err != nil {
-			return false, fmt.Errorf("%w: history row %q: %v", errCorrupt, k, err)
+		s, err := decodeNameRecord(k, v[1:])
+		if err != nil {
+			return false, err
 		}
 		if s.Revoked {
 			revoked = true

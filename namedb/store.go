@@ -24,27 +24,16 @@ func corrupt(what string, k []byte) error {
 	return fmt.Errorf("%w: bad %s at key %q", errCorrupt, what, k)
 }
 
-// --- names: a header the index loads without JSON, then the record ---
+// --- names: a header the index loads without decoding, then the record ---
 
-// encodeName returns the stored value of s, last changed by block
-// changed, and the JSON of its NameRecord alone (the API's form, which the
-// operation row reuses).
-func encodeName(s *storedName, changed int64) ([]byte, []byte, error) {
-	rec, err := marshalName(s.NameRecord)
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode name %s: %w", s.Name, err)
-	}
-	js := rec
-	if s.UpdateConsensusHash != nil {
-		// storedName's JSON is the record's plus this field
-		js = append(append(append([]byte(nil), rec[:len(rec)-1]...), `,"zm_update_consensus_hash":"`...), s.UpdateConsensusHash.String()...)
-		js = append(js, `"}`...)
-	}
+// encodeName returns the stored value of s, last changed by block changed:
+// the header, then the record in its binary form (rowbin.go).
+func encodeName(s *storedName, changed int64) ([]byte, error) {
 	r := s.NameRecord
 	if len(r.NamespaceID) > 255 || len(r.Sender) > 255 {
-		return nil, nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
+		return nil, fmt.Errorf("encode name %s: namespace or owner script too long", r.Name)
 	}
-	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+8+len(js))
+	v := make([]byte, 0, 2+len(r.NamespaceID)+1+len(r.Sender)+16+8+8+1+8+320)
 	v = append(v, nameHeaderVersion, byte(len(r.NamespaceID)))
 	v = append(v, r.NamespaceID...)
 	v = append(v, byte(len(r.Sender)))
@@ -58,13 +47,14 @@ func encodeName(s *storedName, changed int64) ([]byte, []byte, error) {
 	}
 	v = append(v, rev)
 	v = binary.BigEndian.AppendUint64(v, uint64(changed))
-	return append(v, js...), rec, nil
+	return appendNameBin(v, s), nil
 }
 
 // nameHeaderVersion is the first byte of a stored name.
 const nameHeaderVersion = 2
 
-// splitName returns a name value's header fields and its JSON.
+// splitName returns a name value's header fields and its record (binary,
+// or JSON as format 10 wrote it).
 func splitName(v []byte) (*nameEntry, []byte, bool) {
 	if len(v) < 2 || v[0] != nameHeaderVersion {
 		return nil, nil, false
@@ -93,13 +83,26 @@ func splitName(v []byte) (*nameEntry, []byte, bool) {
 }
 
 func decodeName(k, v []byte) (*storedName, error) {
-	_, js, ok := splitName(v)
+	_, rec, ok := splitName(v)
 	if !ok {
 		return nil, corrupt("name", k)
 	}
-	s := &storedName{NameRecord: &NameRecord{}}
-	if err := json.Unmarshal(js, s); err != nil {
-		return nil, fmt.Errorf("%w: name at key %q: %v", errCorrupt, k, err)
+	return decodeNameRecord(k, rec)
+}
+
+// decodeNameRecord decodes a stored name record (of a name row or a
+// history row): binary, or JSON.
+func decodeNameRecord(k, rec []byte) (*storedName, error) {
+	if len(rec) > 0 && rec[0] == '{' {
+		s := &storedName{NameRecord: &NameRecord{}}
+		if err := json.Unmarshal(rec, s); err != nil {
+			return nil, fmt.Errorf("%w: name at key %q: %v", errCorrupt, k, err)
+		}
+		return s, nil
+	}
+	s, err := decodeNameBin(rec)
+	if err != nil {
+		return nil, corrupt("name", k)
 	}
 	return s, nil
 }
@@ -112,10 +115,19 @@ func decodeNamespace(k, v []byte) (*storedNamespace, error) {
 	return s, nil
 }
 
+// decodePreorder decodes a stored preorder record (a pending preorder, or
+// a history row): binary, or JSON.
 func decodePreorder(k, v []byte) (*PreorderRecord, error) {
-	p := &PreorderRecord{}
-	if err := json.Unmarshal(v, p); err != nil {
-		return nil, fmt.Errorf("%w: preorder at key %q: %v", errCorrupt, k, err)
+	if len(v) > 0 && v[0] == '{' {
+		p := &PreorderRecord{}
+		if err := json.Unmarshal(v, p); err != nil {
+			return nil, fmt.Errorf("%w: preorder at key %q: %v", errCorrupt, k, err)
+		}
+		return p, nil
+	}
+	p, err := decodePreorderBin(v)
+	if err != nil {
+		return nil, corrupt("preorder", k)
 	}
 	return p, nil
 }
@@ -385,12 +397,12 @@ func decodeUndo(k, v []byte) ([]undoEntry, error) {
 // --- writes of the rules ---
 
 // putName writes a name's new record and its history row; it returns the
-// record's size in bytes and the JSON of its NameRecord. isNew says no
-// earlier block created the name.
-func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, []byte, error) {
-	v, rec, err := encodeName(s, height)
+// record's stored size in bytes. isNew says no earlier block created the
+// name.
+func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, error) {
+	v, err := encodeName(s, height)
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	r := s.NameRecord
 	if isNew {
@@ -399,30 +411,27 @@ func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, []b
 		err = w.set(nameKey(r.Name), v)
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
-	_, js, _ := splitName(v)
-	if err := w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, js...)); err != nil {
-		return 0, nil, err
+	_, rec, _ := splitName(v)
+	if err := w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, rec...)); err != nil {
+		return 0, err
 	}
-	return len(js), rec, nil
+	return len(rec), nil
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the
-// name's history, at the preorder's own height; raw is its stored JSON.
+// name's history, at the preorder's own height; raw is its stored record.
 func (w *blockWriter) putPreorderHistory(name string, p *PreorderRecord, raw []byte) error {
 	// A preorder is consumed once: no other row has its position.
 	return w.create(historyKey(name, p.BlockNumber, p.Vtxindex), append([]byte{0}, raw...))
 }
 
 // putPreorder writes a new pending preorder (the rules made sure none is
-// pending with its hash) and returns its JSON.
+// pending with its hash) and returns its stored record.
 func (w *blockWriter) putPreorder(p *PreorderRecord) ([]byte, error) {
-	js, err := marshalPreorder(p)
-	if err != nil {
-		return nil, fmt.Errorf("encode preorder: %w", err)
-	}
-	return js, w.create(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), js)
+	raw := appendPreorderBin(nil, p)
+	return raw, w.create(pendingKey(preorderKey{hash: p.PreorderHash, namespace: p.Namespace}), raw)
 }
 
 // consumePreorder deletes a pending preorder whose stored bytes are raw

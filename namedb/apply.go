@@ -124,8 +124,8 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if b.Height != want {
 		return nil, fmt.Errorf("apply block %d: next block is %d", b.Height, want)
 	}
-	w := newBlockWriter(db)
-	defer w.b.Close()
+	w := db.blockWriter()
+	defer db.spareWriter(w)
 	w.noUndo = db.bulk && b.Height < db.undoFrom
 	e := &engine{
 		db: db, w: w, over: newOverlay(), rejected: map[string]int64{}, whitelisted: db.whitelistCount,

@@ -80,6 +80,8 @@ type DB struct {
 	// bulk: no write-ahead log and no undo logs below undoFrom (WithBulk)
 	bulk     bool
 	undoFrom int64
+	// spare is the last block's writer, reused (under wmu).
+	spare *blockWriter
 
 	// wmu is held by the one writer (ApplyBlock, Rewind) throughout; mu
 	// guards the in-memory state below, taken for writing only while a

@@ -241,8 +241,27 @@ type kvWrite struct {
 	del bool
 }
 
-func newBlockWriter(db *DB) *blockWriter {
-	return &blockWriter{db: db, b: db.kv.NewBatch(), seen: map[string]bool{}}
+// blockWriter returns a writer for the next block: the last block's,
+// emptied (its slices and map keep their room), or a new one. The caller
+// holds wmu.
+func (db *DB) blockWriter() *blockWriter {
+	w := db.spare
+	db.spare = nil
+	if w == nil {
+		w = &blockWriter{db: db, seen: map[string]bool{}}
+	}
+	w.b = db.kv.NewBatch()
+	return w
+}
+
+// spareWriter closes w's batch and keeps w for the next block.
+func (db *DB) spareWriter(w *blockWriter) {
+	w.b.Close()
+	w.b = nil
+	clear(w.seen)
+	clear(w.writes) // drop the references to keys and values
+	w.writes, w.undo, w.noUndo = w.writes[:0], w.undo[:0], false
+	db.spare = w
 }
 
 // batch puts the block's writes into its batch in key order, the last

@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"sync"
+
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 )
@@ -74,6 +76,32 @@ func parsesAsPubKey(b []byte) bool {
 	default:
 		return false
 	}
-	_, err := btcec.ParsePubKey(b)
-	return err == nil
+	validKeys.Lock()
+	_, known := validKeys.m[string(b)]
+	validKeys.Unlock()
+	if known {
+		return true
+	}
+	if _, err := btcec.ParsePubKey(b); err != nil {
+		return false
+	}
+	validKeys.Lock()
+	if len(validKeys.m) >= maxValidKeys {
+		clear(validKeys.m)
+	}
+	validKeys.m[string(b)] = struct{}{}
+	validKeys.Unlock()
+	return true
 }
+
+// validKeys remembers the last public keys that parsed: checking that a
+// compressed key is on the curve takes a square root (about 10 µs), and
+// a sender sends many operations with one key (a registrar, an owner).
+// Only keys that parse are kept, at most maxValidKeys (then it starts
+// over).
+var validKeys = struct {
+	sync.Mutex
+	m map[string]struct{}
+}{m: map[string]struct{}{}}
+
+const maxValidKeys = 1 << 14

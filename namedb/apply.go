@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"sort"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/zonemirror/zonemirror/namedb/consensus"
 	"github.com/zonemirror/zonemirror/namedb/netparams"
 	"github.com/zonemirror/zonemirror/namedb/wire"
@@ -127,6 +125,12 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	w := db.blockWriter()
 	defer db.spareWriter(w)
 	w.noUndo = db.bulk && b.Height < db.undoFrom
+	if !w.noUndo {
+		// the block logs what it replaces: it reads the store
+		if err := db.commitHeld(); err != nil {
+			return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
+		}
+	}
 	e := &engine{
 		db: db, w: w, over: newOverlay(), rejected: map[string]int64{}, whitelisted: db.whitelistCount,
 		net: db.net, b: b.Height, last: b.Height - 1,
@@ -176,12 +180,13 @@ func (db *DB) ApplyBlock(ctx context.Context, b Block) (*BlockResult, error) {
 	if err := e.finish(ch, b.Hash, len(serialized), res.Verified); err != nil {
 		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
 	}
-	batch, err := w.batch()
-	if err != nil {
-		return nil, fmt.Errorf("apply block %d: %w", b.Height, err)
-	}
 	db.mu.Lock()
-	if err := batch.Commit(pebble.NoSync); err != nil {
+	if w.noUndo {
+		err = db.hold(w.writes)
+	} else {
+		err = w.commit()
+	}
+	if err != nil {
 		db.mu.Unlock()
 		return nil, fmt.Errorf("apply block %d: commit: %w", b.Height, err)
 	}

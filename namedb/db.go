@@ -82,6 +82,10 @@ type DB struct {
 	undoFrom int64
 	// spare is the last block's writer, reused (under wmu).
 	spare *blockWriter
+	// held is bulk mode's batch being filled and committing the one being
+	// committed (held.go), whose result committed gives; under wmu.
+	held, committing *held
+	committed        chan error
 
 	// wmu is held by the one writer (ApplyBlock, Rewind) throughout; mu
 	// guards the in-memory state below, taken for writing only while a
@@ -168,9 +172,11 @@ func WithResync() Option { return func(o *options) { o.resync = true } }
 
 // WithBulk opens a database being built from nothing that is thrown away
 // if the process stops before Close (a snapshot's import builds one aside
-// and swaps it in): no write-ahead log and larger memtables, and no undo
-// logs for the blocks below undoFrom (a rewind cannot go below it), so
-// blocks apply faster; Close writes everything to the tables.
+// and swaps it in): no write-ahead log, no undo logs for the blocks below
+// undoFrom (a rewind cannot go below it), and those blocks committed in
+// large batches (held.go), so blocks apply faster; reads other than the
+// rules' see a block once its batch is committed. Close writes everything
+// to the tables.
 func WithBulk(undoFrom int64) Option {
 	return func(o *options) { o.bulk, o.undoFrom = true, undoFrom }
 }
@@ -201,7 +207,7 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	}
 	if o.bulk {
 		popts.DisableWAL = true
-		popts.MemTableSize = 64 << 20
+		popts.MemTableSize = bulkMemTable
 	}
 	for i := range popts.Levels {
 		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
@@ -511,7 +517,9 @@ func (db *DB) close() error {
 	defer db.wmu.Unlock()
 	var serr error
 	if db.bulk {
-		serr = db.kv.Flush()
+		if serr = db.commitHeld(); serr == nil {
+			serr = db.kv.Flush()
+		}
 	} else {
 		serr = db.kv.LogData(nil, pebble.Sync)
 	}

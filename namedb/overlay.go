@@ -72,7 +72,7 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 	if s, ok := e.db.cache.get(name); ok {
 		return s, nil
 	}
-	s, size, err := e.db.readName(name)
+	s, size, err := e.db.readName(e.db.writerGet, name)
 	if err != nil || s == nil {
 		return s, err
 	}
@@ -180,7 +180,7 @@ func (e *engine) pendingPreorder(ctx context.Context, hash wire.Hash160, namespa
 		e.over.read[k] = p
 		return p, nil
 	}
-	v, ok, err := e.db.get(pendingKey(k))
+	v, ok, err := e.db.writerGet(pendingKey(k))
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (e *engine) nameCarries(ctx context.Context, hash wire.Hash160) (bool, erro
 	if _, maybe := e.db.idx.carried[carriedPrefix(hash)]; !maybe {
 		return false, nil
 	}
-	v, ok, err := e.db.get(carriedKey(hash))
+	v, ok, err := e.db.writerGet(carriedKey(hash))
 	if err != nil || !ok {
 		return false, err
 	}

@@ -59,7 +59,7 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 		if !ok {
 			var size int
 			var err error
-			s, size, err = db.readName(name)
+			s, size, err = db.readName(db.get, name)
 			if err != nil {
 				return nil, err
 			}
@@ -82,10 +82,11 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 }
 
 // readName reads a name's committed record and its JSON size; nil if the
-// name was never created.
-func (db *DB) readName(name string) (*storedName, int, error) {
+// name was never created. get reads the store (db.get, or the rules'
+// db.writerGet).
+func (db *DB) readName(get func([]byte) ([]byte, bool, error), name string) (*storedName, int, error) {
 	k := nameKey(name)
-	v, ok, err := db.get(k)
+	v, ok, err := get(k)
 	if err != nil || !ok {
 		return nil, 0, err
 	}

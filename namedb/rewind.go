@@ -19,6 +19,9 @@ func (db *DB) Rewind(ctx context.Context, h int64) error {
 	if h < db.net.FirstBlock-1 {
 		return fmt.Errorf("rewind to %d: before the first block %d", h, db.net.FirstBlock)
 	}
+	if err := db.commitHeld(); err != nil {
+		return fmt.Errorf("rewind to %d: %w", h, err)
+	}
 	tip := db.net.FirstBlock - 1 + int64(len(db.chs))
 	if h >= tip {
 		return nil

@@ -264,14 +264,14 @@ func (db *DB) spareWriter(w *blockWriter) {
 	db.spare = w
 }
 
-// batch puts the block's writes into its batch in key order, the last
-// write of a key winning, and returns the batch. In key order the
-// memtable finds each insertion point from the last one.
-func (w *blockWriter) batch() (*pebble.Batch, error) {
+// commit puts the block's writes into its batch in key order, the last
+// write of a key winning, and commits it. In key order the memtable finds
+// each insertion point from the last one.
+func (w *blockWriter) commit() error {
 	if err := writeSorted(w.b, w.writes); err != nil {
-		return nil, err
+		return err
 	}
-	return w.b, nil
+	return w.b.Commit(pebble.NoSync)
 }
 
 // writeSorted puts writes into b in key order, the last write of a key

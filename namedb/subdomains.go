@@ -260,6 +260,9 @@ func (db *DB) ProcessZoneFile(ctx context.Context, index int64, zonefile []byte)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := db.commitHeld(); err != nil {
+		return nil, fmt.Errorf("process zone file %d: %w", index, err)
+	}
 	// a rewind may have replaced the entry meanwhile
 	if now, err := db.whitelistEntry(index); err != nil || now != e {
 		return nil, fmt.Errorf("process zone file %d: the entry changed (a rewind): %v", index, err)

@@ -11,8 +11,19 @@ type recordCache struct {
 	c *bytecache.Cache[string, *storedName]
 }
 
-// cacheOverhead approximates the memory of an entry beyond its JSON size.
-const cacheOverhead = 256
+// recordMemory approximates the memory a decoded record takes in the
+// cache: its structs, the cache's entry, and the bytes its strings and
+// slices point at.
+func recordMemory(s *storedName) int64 {
+	const fixed = 512 // NameRecord, storedName, the entry, the optional hashes
+	r := s.NameRecord
+	n := len(r.Name) + len(r.NamespaceID) + len(r.Sender) + len(r.SenderPubkey) + len(r.Address) +
+		len(r.TxID) + len(r.Importer)
+	if r.ImporterAddress != nil {
+		n += len(*r.ImporterAddress)
+	}
+	return int64(fixed + n)
+}
 
 func newRecordCache(maxBytes int64) *recordCache {
 	return &recordCache{c: bytecache.New[string, *storedName](maxBytes)}
@@ -20,9 +31,9 @@ func newRecordCache(maxBytes int64) *recordCache {
 
 func (c *recordCache) get(name string) (*storedName, bool) { return c.c.Get(name) }
 
-// put stores s (whose JSON form is jsonSize bytes) as name's record.
-func (c *recordCache) put(name string, s *storedName, jsonSize int) {
-	c.c.Put(name, s, int64(jsonSize)+cacheOverhead)
+// put stores s as name's record.
+func (c *recordCache) put(name string, s *storedName) {
+	c.c.Put(name, s, recordMemory(s))
 }
 
 func (c *recordCache) drop(name string) { c.c.Delete(name) }

@@ -3,6 +3,7 @@ package namedb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,20 +11,31 @@ import (
 
 func rec(name string) *storedName { return &storedName{NameRecord: &NameRecord{Name: name}} }
 
+// sized is a record of name whose recordMemory is n bytes.
+func sized(t *testing.T, name string, n int) *storedName {
+	t.Helper()
+	s := rec(name)
+	s.Address = strings.Repeat("a", n-int(recordMemory(s)))
+	if got := recordMemory(s); got != int64(n) {
+		t.Fatalf("%s: %d bytes, want %d", name, got, n)
+	}
+	return s
+}
+
 // The cache never holds more than its bound, keeps recently used entries
 // over unused ones, and an update replaces an entry in place.
 func TestRecordCacheBound(t *testing.T) {
-	const entry = 1000 - cacheOverhead // each entry costs 1000 bytes
+	const entry = 1000 // each entry costs 1000 bytes
 	const bound = 10_000
 	c := newRecordCache(bound)
 	for i := range 10 {
-		c.put(fmt.Sprint(i), rec(fmt.Sprint(i)), entry)
+		c.put(fmt.Sprint(i), sized(t, fmt.Sprint(i), entry))
 	}
 	if n, b := c.c.Stats(); b != bound || n != 10 {
 		t.Fatalf("%d bytes, %d entries; want 10000, 10", b, n)
 	}
 	c.get("0") // used: survives the next eviction
-	c.put("new", rec("new"), entry)
+	c.put("new", sized(t, "new", entry))
 	if _, b := c.c.Stats(); b > bound {
 		t.Fatalf("%d bytes over the bound %d", b, bound)
 	}
@@ -33,7 +45,7 @@ func TestRecordCacheBound(t *testing.T) {
 	if _, ok := c.get("1"); ok {
 		t.Error("the oldest unused entry is still there")
 	}
-	c.put("0", rec("zero"), 2*entry)
+	c.put("0", sized(t, "zero", 2*entry))
 	if s, _ := c.get("0"); s.Name != "zero" {
 		t.Errorf("update: %q", s.Name)
 	} else if _, b := c.c.Stats(); b > bound {
@@ -44,7 +56,7 @@ func TestRecordCacheBound(t *testing.T) {
 		t.Error("dropped entry still cached")
 	}
 	off := newRecordCache(0)
-	off.put("a", rec("a"), 10)
+	off.put("a", rec("a"))
 	if _, ok := off.get("a"); ok {
 		t.Error("a cache of size 0 keeps entries")
 	} else if _, b := off.c.Stats(); b != 0 {
@@ -66,7 +78,11 @@ func TestNameReadsDuringCommits(t *testing.T) {
 	}
 	// A cache that holds two of the three names: lookups keep missing and
 	// re-filling it while blocks commit, the race the generation check is for.
-	c.db.cache = newRecordCache(2 * (1200 + cacheOverhead))
+	one, err := c.db.readName(c.db.get, names[0])
+	if err != nil || one == nil {
+		t.Fatal(one, err)
+	}
+	c.db.cache = newRecordCache(2*recordMemory(one) + recordMemory(one)/2)
 	// blockOf[v] is the block h > base after which every name has value v.
 	var blockOf sync.Map
 	var tip atomic.Int64

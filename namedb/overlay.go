@@ -50,8 +50,7 @@ type overlay struct {
 }
 
 type written struct {
-	s    *storedName
-	size int
+	s *storedName
 }
 
 func newOverlay() *overlay {
@@ -72,24 +71,23 @@ func (e *engine) getName(ctx context.Context, name string) (*storedName, error) 
 	if s, ok := e.db.cache.get(name); ok {
 		return s, nil
 	}
-	s, size, err := e.db.readName(e.db.writerGet, name)
+	s, err := e.db.readName(e.db.writerGet, name)
 	if err != nil || s == nil {
 		return s, err
 	}
 	// The committed record: valid in the cache until a commit changes it,
 	// and only this goroutine commits.
-	e.db.cache.put(name, s, size)
+	e.db.cache.put(name, s)
 	return s, nil
 }
 
 // putName writes a name's record.
 func (e *engine) putName(ctx context.Context, s *storedName) error {
 	_, again := e.over.names[s.Name]
-	size, err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil)
-	if err != nil {
+	if err := e.w.putName(s, e.b, !again && e.db.idx.names[s.Name] == nil); err != nil {
 		return err
 	}
-	e.over.names[s.Name] = written{s: s, size: size}
+	e.over.names[s.Name] = written{s: s}
 	if !again {
 		e.over.byHash128[s.NameHash128] = append(e.over.byHash128[s.NameHash128], s.Name)
 	}
@@ -291,7 +289,7 @@ func (db *DB) commitOverlay(o *overlay, height int64) {
 		e := entryOf(w.s.NameRecord, height)
 		e.version = db.gen
 		db.idx.put(name, e)
-		db.cache.put(name, w.s, w.size)
+		db.cache.put(name, w.s)
 	}
 	for k, p := range o.preorders {
 		if p != nil {

@@ -57,9 +57,8 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 		}
 		s, ok := db.cache.get(name)
 		if !ok {
-			var size int
 			var err error
-			s, size, err = db.readName(db.get, name)
+			s, err = db.readName(db.get, name)
 			if err != nil {
 				return nil, err
 			}
@@ -70,7 +69,7 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 				continue
 			}
 			if s != nil {
-				db.cache.put(name, s, size)
+				db.cache.put(name, s)
 			}
 			db.mu.RUnlock()
 			if s == nil {
@@ -81,21 +80,15 @@ func (db *DB) Name(ctx context.Context, name string) (*NameInfo, error) {
 	}
 }
 
-// readName reads a name's committed record and its JSON size; nil if the
-// name was never created. get reads the store (db.get, or the rules'
-// db.writerGet).
-func (db *DB) readName(get func([]byte) ([]byte, bool, error), name string) (*storedName, int, error) {
+// readName reads a name's committed record; nil if the name was never
+// created. get reads the store (db.get, or the rules' db.writerGet).
+func (db *DB) readName(get func([]byte) ([]byte, bool, error), name string) (*storedName, error) {
 	k := nameKey(name)
 	v, ok, err := get(k)
 	if err != nil || !ok {
-		return nil, 0, err
+		return nil, err
 	}
-	s, err := decodeName(k, v)
-	if err != nil {
-		return nil, 0, err
-	}
-	_, rec, _ := splitName(v)
-	return s, len(rec), nil
+	return decodeName(k, v)
 }
 
 func (db *DB) nameInfo(s *storedName, tip int64, namespaces map[string]*storedNamespace) *NameInfo {

@@ -285,16 +285,13 @@ func (d *binReader) uvarint() uint64 {
 	return x
 }
 
+// varint reads what binary.AppendVarint wrote: a zigzag-encoded uvarint.
 func (d *binReader) varint() int64 {
-	if d.bad {
-		return 0
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	x, n := binary.Varint(d.v)
-	if n <= 0 {
-		d.bad = true
-		return 0
-	}
-	d.v = d.v[n:]
 	return x
 }
 

@@ -415,13 +415,12 @@ func decodeUndo(k, v []byte) ([]undoEntry, error) {
 
 // --- writes of the rules ---
 
-// putName writes a name's new record and its history row; it returns the
-// record's stored size in bytes. isNew says no earlier block created the
-// name.
-func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, error) {
+// putName writes a name's new record and its history row. isNew says no
+// earlier block created the name.
+func (w *blockWriter) putName(s *storedName, height int64, isNew bool) error {
 	v, err := encodeName(s, height)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	r := s.NameRecord
 	if isNew {
@@ -430,13 +429,10 @@ func (w *blockWriter) putName(s *storedName, height int64, isNew bool) (int, err
 		err = w.set(nameKey(r.Name), v)
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	_, rec, _ := splitName(v)
-	if err := w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, rec...)); err != nil {
-		return 0, err
-	}
-	return len(rec), nil
+	return w.create(historyKey(r.Name, height, r.Vtxindex), append([]byte{1}, rec...))
 }
 
 // putPreorderHistory shows the preorder that led to a registration in the

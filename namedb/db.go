@@ -208,6 +208,10 @@ func Open(ctx context.Context, path string, n *netparams.Network, opts ...Option
 	if o.bulk {
 		popts.DisableWAL = true
 		popts.MemTableSize = bulkMemTable
+		// level 0 compacted in larger steps: each step rewrites the
+		// overlapping base level, which grows as the import does
+		popts.L0CompactionThreshold = 16
+		popts.L0StopWritesThreshold = 64
 	}
 	for i := range popts.Levels {
 		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
